@@ -1,0 +1,108 @@
+# kscreate - kickstart image creation suite
+#
+#   make deps      install every build, test and runtime dependency (Debian 12, root)
+#   make           build the library, the tools and the unit tests into build/
+#   make check     install dependencies, build, run every test (prove/TAP)
+#   make demo      build a bootable live ISO from config/demo-live.ks against a
+#                  local fixture repository made here
+#   make install   install the tools (PREFIX, DESTDIR)
+
+PREFIX     ?= /usr/local
+BINDIR     ?= $(PREFIX)/bin
+DATADIR    ?= $(PREFIX)/share/kscreate
+DESTDIR    ?=
+CC         ?= gcc
+BUILD      ?= build
+FIXTURES   ?= /var/cache/kscreate-fixtures
+SANITIZE   ?=
+
+PKGS       := libsolv libsolvext rpm libcurl libisoburn-1 libarchive
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcrypt
+
+CFLAGS     ?= -O2 -g
+ifneq ($(SANITIZE),)
+CFLAGS     += -fsanitize=address,undefined -fno-omit-frame-pointer
+LDFLAGS    += -fsanitize=address,undefined
+endif
+ALL_CFLAGS := -std=gnu17 -Wall -Wextra -Werror -D_FILE_OFFSET_BITS=64 \
+              -DKSC_DATADIR='"$(DATADIR)"' -I. $(PKG_CFLAGS) $(CFLAGS)
+
+LIB_SRCS   := $(sort $(wildcard core/*.c kickstart/*.c imgtypes/*.c))
+LIB_OBJS   := $(LIB_SRCS:%.c=$(BUILD)/%.o)
+LIB        := $(BUILD)/libkscreate.a
+TOOL_SRCS  := $(sort $(wildcard tools/*.c))
+TOOLS      := $(TOOL_SRCS:tools/%.c=$(BUILD)/%)
+TOOL_LINKS := $(BUILD)/image-creator
+UNIT_SRCS  := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_TESTS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
+
+# Debian packages: build, runtime, test
+DEPS_BUILD := build-essential pkg-config libsolv-dev libsolvext-dev librpm-dev \
+              libcurl4-openssl-dev libarchive-dev libisoburn-dev libcrypt-dev
+DEPS_RUN   := e2fsprogs squashfs-tools mtools dosfstools util-linux rpm
+DEPS_TEST  := createrepo-c cpio zstd xz-utils gzip qemu-system-x86 ovmf grub-common \
+              grub-efi-amd64-bin grub2-common syslinux-common isolinux busybox-static \
+              dmsetup python3 perl clang libclang-rt-14-dev isomd5sum kmod file
+DEPS       := $(DEPS_BUILD) $(DEPS_RUN) $(DEPS_TEST)
+
+.PHONY: all deps check unit integration demo install clean fixtures distclean
+
+all: $(LIB) $(TOOLS) $(TOOL_LINKS) $(UNIT_TESTS)
+
+$(BUILD)/%.o: %.c $(wildcard core/*.h kickstart/*.h imgtypes/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(LIB): $(LIB_OBJS)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/%: tools/%.c $(LIB)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB) $(LDFLAGS) $(PKG_LIBS)
+
+$(BUILD)/image-creator: $(BUILD)/livecd-creator
+	ln -sf livecd-creator $@
+
+$(BUILD)/tests/%: tests/unit/%.c tests/unit/tap.h $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB) $(LDFLAGS) $(PKG_LIBS)
+
+deps:
+	@if dpkg-query -W -f='$${Status}\n' $(DEPS) 2>/dev/null | grep -vq '^install ok installed$$' \
+	    || [ "$$(dpkg-query -W -f='$${Status}\n' $(DEPS) 2>/dev/null | wc -l)" -ne "$(words $(DEPS))" ]; then \
+	    echo "Installing dependencies with apt-get"; \
+	    apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
+	        --no-install-recommends $(DEPS); \
+	else echo "All dependencies are installed"; fi
+
+fixtures: all
+	tests/fixtures/mkdistro.sh $(FIXTURES)/distro
+	tests/fixtures/mksynth.sh $(FIXTURES)/synth
+
+# The test suite: unit tests and integration tests, all TAP, run by prove.
+check: deps
+	$(MAKE) all
+	$(MAKE) fixtures
+	KSC_BUILD=$(abspath $(BUILD)) KSC_FIXTURES=$(FIXTURES) \
+	    prove -f $(UNIT_TESTS) $(sort $(wildcard tests/integration/*.sh))
+
+unit: all
+	prove -f $(UNIT_TESTS)
+
+demo: deps
+	$(MAKE) all
+	tests/fixtures/mkdistro.sh $(FIXTURES)/distro
+	tools/demo.sh $(BUILD) $(FIXTURES)/distro
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)
+	install -m 0755 $(TOOLS) $(DESTDIR)$(BINDIR)/
+	ln -sf livecd-creator $(DESTDIR)$(BINDIR)/image-creator
+	install -m 0644 config/*.in config/*.ks $(DESTDIR)$(DATADIR)/
+
+clean:
+	rm -rf $(BUILD)
+
+distclean: clean
+	rm -rf $(FIXTURES)

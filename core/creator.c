@@ -1,0 +1,366 @@
+/* creator.c - see creator.h */
+#define _GNU_SOURCE
+#include "creator.h"
+#include "cleanup.h"
+#include "log.h"
+#include "mount.h"
+#include "pkg.h"
+#include "run.h"
+#include "scripts.h"
+#include "sysconfig.h"
+#include "util.h"
+
+#include <errno.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <time.h>
+#include <unistd.h>
+
+#ifndef KSC_DATADIR
+#define KSC_DATADIR "/usr/local/share/kscreate"
+#endif
+
+static const char *phase_names[PH_COUNT] = { "mount", "install", "configure", "unmount", "package" };
+
+void creator_add_artifact(struct creator *cr, const char *path)
+{
+    size_t n = 0;
+    while (cr->artifacts && cr->artifacts[n])
+        n++;
+    cr->artifacts = xrealloc(cr->artifacts, sizeof(char *) * (n + 2));
+    cr->artifacts[n] = xstrdup(path);
+    cr->artifacts[n + 1] = NULL;
+}
+
+static char *default_name(const char *ksfile, const char *prefix)
+{
+    char *copy = xstrdup(ksfile);
+    char *base = basename(copy);
+    char *dot = strrchr(base, '.');
+    if (dot && dot != base)
+        *dot = 0;
+    char stamp[32];
+    time_t t = time(NULL);
+    struct tm tm;
+    strftime(stamp, sizeof stamp, "%Y%m%d%H%M", localtime_r(&t, &tm));
+    /* keep the label within 32 characters: trim the kickstart part */
+    size_t room = 32 - strlen(prefix) - 1 - strlen(stamp);
+    char *name = xasprintf("%s%.*s-%s", prefix, (int)room, base, stamp);
+    free(copy);
+    for (char *p = name; *p; p++)
+        if (*p == ' ')
+            *p = '_';
+    return name;
+}
+
+int creator_init(struct creator *cr)
+{
+    if (!cr->type)
+        cr->type = &imgtype_livecd;
+    if (!cr->ksfile)
+        return log_fail("no kickstart file given (-c)");
+    if (ks_parse_file(cr->ksfile, NULL, &cr->ks) < 0)
+        return log_fail("%s: the kickstart has errors (see above)", cr->ksfile);
+    if (!cr->fslabel && cr->name)
+        cr->fslabel = xstrdup(cr->name);
+    if (!cr->fslabel)
+        cr->fslabel = default_name(cr->ksfile, strcmp(cr->type->name, "livecd") ? "image-" : "livecd-");
+    if (strlen(cr->fslabel) > 32)
+        return log_fail("label '%s' is longer than 32 characters", cr->fslabel);
+    if (strpbrk(cr->fslabel, " \t\n"))
+        return log_fail("label '%s' contains whitespace", cr->fslabel);
+    if (!cr->name)
+        cr->name = xstrdup(cr->fslabel);
+    if (!cr->title)
+        cr->title = xstrdup(cr->product ? cr->product : cr->fslabel);
+    if (!cr->outdir)
+        cr->outdir = ".";
+    if (!is_dir(cr->outdir) && mkdir_p(cr->outdir, 0755) < 0)
+        return log_fail("cannot create output directory %s: %s", cr->outdir, strerror(errno));
+    if (!cr->compression)
+        cr->compression = "xz";
+    if (!cr->datadir) {
+        const char *env = getenv("KSC_DATADIR");
+        if (env)
+            cr->datadir = env;
+        else if (path_exists("config/grub.cfg.in"))
+            cr->datadir = "config";
+        else
+            cr->datadir = KSC_DATADIR;
+    }
+    cr->kernel_args = xstrdup(cr->ks->bootloader.append ? cr->ks->bootloader.append : "");
+    cr->bootloader_timeout = cr->ks->bootloader.timeout >= 0 ? cr->ks->bootloader.timeout : 10;
+    const char *parent = cr->tmpdir_parent ? cr->tmpdir_parent : "/var/tmp";
+    if (!is_dir(parent))
+        return log_fail("temporary directory %s does not exist", parent);
+    cr->workdir = make_tmpdir(parent, "kscreate");
+    if (!cr->workdir)
+        return log_fail("cannot create a temporary directory in %s: %s", parent, strerror(errno));
+    cr->instroot = path_join(cr->workdir, "install_root");
+    cr->stagedir = path_join(cr->workdir, "iso");
+    if (mkdir_p(cr->instroot, 0755) < 0 || mkdir_p(cr->stagedir, 0755) < 0)
+        return log_fail("cannot create directories in %s: %s", cr->workdir, strerror(errno));
+    log_verbose("working directory %s", cr->workdir);
+    return 0;
+}
+
+/* ---- API filesystems for scriptlets ------------------------------------ */
+
+static int push_api(struct creator *cr, int id)
+{
+    if (id < 0)
+        return -1;
+    if (cr->n_api_mounts < (int)(sizeof cr->api_mounts / sizeof cr->api_mounts[0]))
+        cr->api_mounts[cr->n_api_mounts++] = id;
+    return 0;
+}
+
+static void make_dev_nodes(const char *dev)
+{
+    static const struct { const char *name; unsigned maj, min; mode_t mode; } nodes[] = {
+        { "null", 1, 3, 0666 },    { "zero", 1, 5, 0666 },   { "full", 1, 7, 0666 },
+        { "random", 1, 8, 0666 },  { "urandom", 1, 9, 0666 }, { "tty", 5, 0, 0666 },
+        { "console", 5, 1, 0600 }, { "ptmx", 5, 2, 0666 },
+    };
+    mode_t old = umask(0);
+    for (size_t i = 0; i < sizeof nodes / sizeof nodes[0]; i++) {
+        char *p = path_join(dev, nodes[i].name);
+        if (mknod(p, S_IFCHR | nodes[i].mode, makedev(nodes[i].maj, nodes[i].min)) < 0 &&
+            errno != EEXIST)
+            log_warn("cannot create %s: %s", p, strerror(errno));
+        free(p);
+    }
+    umask(old);
+    static const char *links[][2] = { { "fd", "/proc/self/fd" },        { "stdin", "/proc/self/fd/0" },
+                                      { "stdout", "/proc/self/fd/1" }, { "stderr", "/proc/self/fd/2" } };
+    for (size_t i = 0; i < 4; i++) {
+        char *p = path_join(dev, links[i][0]);
+        if (symlink(links[i][1], p) < 0 && errno != EEXIST)
+            log_warn("cannot create %s: %s", p, strerror(errno));
+        free(p);
+    }
+}
+
+int creator_mount_api(struct creator *cr)
+{
+    char *p;
+    int rc = 0;
+    p = path_join(cr->instroot, "proc");
+    rc |= push_api(cr, mount_fs("proc", p, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL));
+    free(p);
+    p = path_join(cr->instroot, "sys");
+    rc |= push_api(cr, mount_fs("sysfs", p, "sysfs", MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_RDONLY, NULL));
+    free(p);
+    p = path_join(cr->instroot, "dev");
+    rc |= push_api(cr, mount_fs("kscreate-dev", p, "tmpfs", MS_NOSUID, "mode=0755"));
+    if (rc == 0) {
+        make_dev_nodes(p);
+        char *pts = path_join(p, "pts"), *shm = path_join(p, "shm");
+        rc |= push_api(cr, mount_fs("devpts", pts, "devpts", MS_NOSUID | MS_NOEXEC,
+                                    "newinstance,ptmxmode=0666,mode=620"));
+        rc |= push_api(cr, mount_fs("shm", shm, "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777"));
+        free(pts);
+        free(shm);
+    }
+    free(p);
+    p = path_join(cr->instroot, "run");
+    rc |= push_api(cr, mount_fs("kscreate-run", p, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755"));
+    free(p);
+    if (rc)
+        return log_fail("cannot prepare /proc, /sys, /dev and /run in the image root");
+    return 0;
+}
+
+void creator_umount_api(struct creator *cr)
+{
+    while (cr->n_api_mounts > 0)
+        mount_release(cr->api_mounts[--cr->n_api_mounts]);
+}
+
+/* ---- phases ------------------------------------------------------------- */
+
+static int check_interrupt(void)
+{
+    int sig = cleanup_interrupted();
+    if (sig)
+        return log_fail("interrupted by signal %d", sig);
+    return 0;
+}
+
+int creator_mount(struct creator *cr)
+{
+    log_info("Mounting the image root");
+    if (cr->type->mount_instroot(cr) < 0)
+        return -1;
+    cr->mounted = true;
+    if (creator_mount_api(cr) < 0)
+        return -1;
+    /* directories the installer expects before the first package */
+    static const char *dirs[] = { "etc", "var/tmp", "tmp", "var/cache", "usr/lib/sysimage/rpm" };
+    for (size_t i = 0; i < sizeof dirs / sizeof dirs[0]; i++) {
+        char *d = path_join(cr->instroot, dirs[i]);
+        mkdir_p(d, 0755);
+        free(d);
+    }
+    char *tmp = path_join(cr->instroot, "tmp");
+    chmod(tmp, 01777);
+    free(tmp);
+    if (cr->type->pre_install && cr->type->pre_install(cr) < 0)
+        return -1;
+    return check_interrupt();
+}
+
+struct install_job {
+    struct pkg_engine *eng;
+    const char *root;
+    const struct ks_packages *pk;
+};
+
+static int install_worker(void *arg)
+{
+    struct install_job *j = arg;
+    return pkg_install(j->eng, j->root, j->pk->excludedocs, j->pk->inst_langs) < 0 ? 1 : 0;
+}
+
+int creator_install(struct creator *cr)
+{
+    if (!cr->ks->packages.seen)
+        log_warn("%s: no %%packages section: installing only @core", cr->ksfile);
+    char *cache = NULL;
+    if (!cr->cachedir) {
+        cache = path_join(cr->workdir, "cache");
+        cr->cachedir = cache;
+    }
+    mkdir_p(cr->cachedir, 0755);
+    struct pkg_engine_opts eo = { 0 };
+    eo.cachedir = cr->cachedir;
+    eo.releasever = cr->releasever;
+    eo.cacheonly = cr->cacheonly;
+    struct pkg_engine *eng = pkg_engine_new(&eo);
+    if (!eng)
+        return log_fail("cannot set up the package engine");
+    int rc = -1;
+    if (cr->ks->n_repos == 0 && !cr->ks->url.seen) {
+        log_fail("%s: no repositories: add a 'repo' or 'url' command", cr->ksfile);
+        goto out;
+    }
+    for (size_t i = 0; i < cr->ks->n_repos; i++)
+        if (pkg_add_repo(eng, &cr->ks->repos[i]) < 0)
+            goto out;
+    if (cr->ks->url.seen && pkg_add_url(eng, &cr->ks->url) < 0)
+        goto out;
+    log_info("Loading repository metadata");
+    if (pkg_load(eng) < 0 || check_interrupt() < 0)
+        goto out;
+    log_info("Resolving packages");
+    if (pkg_resolve(eng, &cr->ks->packages) < 0 || check_interrupt() < 0)
+        goto out;
+    log_info("%zu packages to install", pkg_count(eng));
+    if (pkg_download(eng) < 0 || check_interrupt() < 0)
+        goto out;
+    log_info("Installing packages");
+    struct install_job job = { eng, cr->instroot, &cr->ks->packages };
+    int st = run_fork("package install", install_worker, &job);
+    if (check_interrupt() < 0)
+        goto out;
+    if (st != 0) {
+        if (!log_failure())
+            log_fail("package installation failed (status %d)", st);
+        else
+            log_fail("package installation failed: %s", run_last_output());
+        goto out;
+    }
+    rc = 0;
+out:
+    pkg_engine_free(eng);
+    return rc;
+}
+
+int creator_configure(struct creator *cr)
+{
+    log_info("Configuring the system");
+    if (sysconfig_apply(cr->ks, cr->instroot) < 0)
+        return -1;
+    if (cr->type->create_bootconfig && cr->type->create_bootconfig(cr) < 0)
+        return -1;
+    char *e1 = xasprintf("INSTALL_ROOT=%s", cr->instroot);
+    char *e2 = xasprintf("LIVE_ROOT=%s", cr->stagedir);
+    const char *env[] = { e1, e2, NULL };
+    int rc = scripts_run(cr->ks, KS_SCRIPT_POST, cr->instroot, env);
+    free(e1);
+    free(e2);
+    if (rc < 0)
+        return -1;
+    return check_interrupt();
+}
+
+int creator_unmount(struct creator *cr)
+{
+    log_info("Unmounting the image root");
+    creator_umount_api(cr);
+    if (cr->mounted && cr->type->unmount_instroot(cr) < 0)
+        return -1;
+    cr->mounted = false;
+    return 0;
+}
+
+int creator_package(struct creator *cr)
+{
+    log_info("Packaging the image");
+    if (cr->type->stage_final_image(cr) < 0)
+        return -1;
+    for (size_t i = 0; cr->artifacts && cr->artifacts[i]; i++)
+        log_info("Wrote %s", cr->artifacts[i]);
+    return 0;
+}
+
+int creator_create(struct creator *cr)
+{
+    int (*phases[PH_COUNT])(struct creator *) = { creator_mount, creator_install, creator_configure,
+                                                  creator_unmount, creator_package };
+    for (int i = 0; i < PH_COUNT; i++) {
+        double t0 = now_seconds();
+        int r = phases[i](cr);
+        cr->phase_seconds[i] = now_seconds() - t0;
+        log_verbose("phase %s took %.1f s", phase_names[i], cr->phase_seconds[i]);
+        if (r < 0) {
+            if (!log_failure())
+                log_fail("%s phase failed", phase_names[i]);
+            /* %onerror scripts run on the host when the build fails */
+            scripts_run(cr->ks, KS_SCRIPT_ONERROR, NULL, NULL);
+            return -1;
+        }
+    }
+    char line[256];
+    int off = snprintf(line, sizeof line, "timings:");
+    for (int i = 0; i < PH_COUNT && off < (int)sizeof line; i++)
+        off += snprintf(line + off, sizeof line - (size_t)off, " %s %.1fs", phase_names[i],
+                        cr->phase_seconds[i]);
+    log_info("%s", line);
+    return 0;
+}
+
+void creator_cleanup(struct creator *cr)
+{
+    creator_umount_api(cr);
+    if (cr->nocleanup)
+        cleanup_keep_tmpdirs();
+    cleanup_release_all();
+    if (cr->ks)
+        ks_free(cr->ks);
+    cr->ks = NULL;
+    for (size_t i = 0; cr->artifacts && cr->artifacts[i]; i++)
+        free(cr->artifacts[i]);
+    free(cr->artifacts);
+    cr->artifacts = NULL;
+    free(cr->workdir);
+    free(cr->instroot);
+    free(cr->stagedir);
+    free(cr->kernel_args);
+    cr->workdir = cr->instroot = cr->stagedir = cr->kernel_args = NULL;
+}

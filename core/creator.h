@@ -1,0 +1,63 @@
+/* creator.h - the image creator life cycle (livecd-tools' ImageCreator in C).
+ *
+ *   creator_init()      parse options already in cr, read the kickstart
+ *   creator_create()    = mount, install, configure, unmount, package
+ * Each phase is also callable alone (e.g. stop after configure for a shell).
+ * creator_cleanup() releases everything (also done by cleanup_release_all()).
+ * All functions return 0 or -1 after log_fail() with the reason.
+ */
+#ifndef KSC_CREATOR_H
+#define KSC_CREATOR_H
+
+#include <stdbool.h>
+
+#include "../imgtypes/imgtype.h"
+#include "../kickstart/ks.h"
+
+enum creator_phase { PH_MOUNT, PH_INSTALL, PH_CONFIGURE, PH_UNMOUNT, PH_PACKAGE, PH_COUNT };
+
+struct creator {
+    /* set by the caller (options) */
+    const struct imgtype *type;
+    const char *ksfile;
+    char *name;                 /* image name: basename of output files */
+    char *fslabel;              /* volume/filesystem label (<= 32 chars) */
+    char *title, *product, *releasever;
+    const char *tmpdir_parent;  /* --tmpdir, default /var/tmp */
+    const char *outdir;         /* -o, default "." */
+    const char *cachedir;       /* --cache, default <workdir>/cache */
+    const char *compression;    /* squashfs compressor, default "xz" */
+    const char *compression_args;
+    const char *datadir;        /* templates; default KSC_DATADIR or ./config */
+    bool skip_compression, skip_minimize, nocleanup, cacheonly;
+
+    /* filled by the creator */
+    struct kickstart *ks;
+    char *workdir;              /* private temporary directory */
+    char *instroot;             /* workdir/install_root, the mounted target */
+    char *stagedir;             /* workdir/iso (LIVE_ROOT): staged artifacts */
+    char *kernel_args;          /* kickstart bootloader --append */
+    int  bootloader_timeout;    /* seconds */
+    int  api_mounts[8];         /* cleanup ids of /proc, /sys, /dev, ... */
+    int  n_api_mounts;
+    bool mounted;
+    double phase_seconds[PH_COUNT];
+    void *priv;                 /* backend state */
+    char **artifacts;           /* paths written to outdir, NULL-terminated */
+};
+
+int  creator_init(struct creator *cr);
+int  creator_mount(struct creator *cr);
+int  creator_install(struct creator *cr);
+int  creator_configure(struct creator *cr);
+int  creator_unmount(struct creator *cr);
+int  creator_package(struct creator *cr);
+int  creator_create(struct creator *cr);
+void creator_cleanup(struct creator *cr);
+void creator_add_artifact(struct creator *cr, const char *path);
+
+/* Mount /proc, /sys, /dev, /dev/pts, /run in the root for scriptlets. */
+int  creator_mount_api(struct creator *cr);
+void creator_umount_api(struct creator *cr);
+
+#endif

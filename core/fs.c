@@ -1,0 +1,159 @@
+/* fs.c - see fs.h */
+#define _GNU_SOURCE
+#include "fs.h"
+#include "log.h"
+#include "run.h"
+#include "util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+int fs_make_sparse(const char *path, uint64_t bytes)
+{
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0)
+        return log_fail("cannot create %s: %s", path, strerror(errno));
+    if (ftruncate(fd, (off_t)bytes) < 0) {
+        int e = errno;
+        close(fd);
+        return log_fail("cannot size %s to %llu bytes: %s", path, (unsigned long long)bytes,
+                        strerror(e));
+    }
+    close(fd);
+    return 0;
+}
+
+static bool is_ext(const char *fstype)
+{
+    return !strcmp(fstype, "ext2") || !strcmp(fstype, "ext3") || !strcmp(fstype, "ext4");
+}
+
+int fs_mkfs(const char *target, const char *fstype, const char *label, const char *uuid)
+{
+    const char *argv[24];
+    int n = 0;
+    char *prog = xasprintf("mkfs.%s", fstype);
+    argv[n++] = prog;
+    if (is_ext(fstype)) {
+        argv[n++] = "-F";
+        argv[n++] = "-q";
+        /* no lazy init: the image must not keep growing after the build */
+        argv[n++] = "-E";
+        argv[n++] = "lazy_itable_init=0,lazy_journal_init=0";
+        if (label) { argv[n++] = "-L"; argv[n++] = label; }
+        if (uuid) { argv[n++] = "-U"; argv[n++] = uuid; }
+    } else if (!strcmp(fstype, "xfs")) {
+        argv[n++] = "-f";
+        argv[n++] = "-q";
+        if (label) { argv[n++] = "-L"; argv[n++] = label; }
+        if (uuid) { argv[n++] = "-m"; argv[n++] = xasprintf("uuid=%s", uuid); }
+    } else if (!strcmp(fstype, "btrfs")) {
+        argv[n++] = "-f";
+        argv[n++] = "-q";
+        if (label) { argv[n++] = "-L"; argv[n++] = label; }
+        if (uuid) { argv[n++] = "-U"; argv[n++] = uuid; }
+    } else if (!strcmp(fstype, "vfat") || !strcmp(fstype, "efi")) {
+        free(prog);
+        prog = xstrdup("mkfs.fat");
+        argv[0] = prog;
+        if (label) { argv[n++] = "-n"; argv[n++] = label; }
+    } else if (!strcmp(fstype, "swap")) {
+        free(prog);
+        prog = xstrdup("mkswap");
+        argv[0] = prog;
+        if (label) { argv[n++] = "-L"; argv[n++] = label; }
+        if (uuid) { argv[n++] = "-U"; argv[n++] = uuid; }
+    } else {
+        free(prog);
+        return log_fail("unsupported filesystem type: %s", fstype);
+    }
+    argv[n++] = target;
+    argv[n] = NULL;
+    int r = run_argv(argv, NULL);
+    if (!strcmp(fstype, "xfs") && uuid)
+        for (int i = 0; i < n; i++)
+            if (str_startswith(argv[i], "uuid="))
+                free((char *)argv[i]);
+    if (r != 0) {
+        log_fail("%s on %s failed (status %d): %s", prog, target, r, run_last_output());
+        free(prog);
+        return -1;
+    }
+    free(prog);
+    return 0;
+}
+
+int fs_check(const char *image, const char *fstype)
+{
+    if (fstype && !is_ext(fstype))
+        return 0;
+    const char *argv[] = { "e2fsck", "-f", "-y", image, NULL };
+    int r = run_argv(argv, NULL);
+    /* 0: clean, 1: errors corrected */
+    if (r != 0 && r != 1)
+        return log_fail("e2fsck of %s failed (status %d): %s", image, r, run_last_output());
+    return 0;
+}
+
+static uint64_t ext_block_info(const char *image, uint64_t *block_size)
+{
+    char *out = NULL;
+    const char *argv[] = { "dumpe2fs", "-h", image, NULL };
+    struct run_opts o = { 0 };
+    o.capture = &out;
+    uint64_t count = 0;
+    *block_size = 0;
+    if (run_argv(argv, &o) == 0 && out) {
+        char *p = strstr(out, "Block count:");
+        if (p)
+            count = strtoull(p + 12, NULL, 10);
+        p = strstr(out, "Block size:");
+        if (p)
+            *block_size = strtoull(p + 11, NULL, 10);
+    }
+    free(out);
+    return count;
+}
+
+int fs_minimize(const char *image, uint64_t *bytes)
+{
+    if (fs_check(image, "ext4") < 0)
+        return -1;
+    const char *argv[] = { "resize2fs", "-M", image, NULL };
+    int r = run_argv(argv, NULL);
+    if (r != 0)
+        return log_fail("resize2fs -M %s failed (status %d): %s", image, r, run_last_output());
+    uint64_t bs, count = ext_block_info(image, &bs);
+    if (!count || !bs)
+        return log_fail("cannot read the size of %s after shrinking", image);
+    uint64_t size = count * bs;
+    if (truncate(image, (off_t)size) < 0)
+        return log_fail("cannot truncate %s: %s", image, strerror(errno));
+    if (bytes)
+        *bytes = size;
+    log_verbose("minimized %s to %llu MiB", image, (unsigned long long)(size >> 20));
+    return 0;
+}
+
+int fs_resize(const char *image, uint64_t bytes)
+{
+    struct stat st;
+    if (stat(image, &st) < 0)
+        return log_fail("cannot stat %s: %s", image, strerror(errno));
+    if ((uint64_t)st.st_size < bytes && truncate(image, (off_t)bytes) < 0)
+        return log_fail("cannot grow %s: %s", image, strerror(errno));
+    char *sz = xasprintf("%lluK", (unsigned long long)(bytes >> 10));
+    const char *argv[] = { "resize2fs", image, sz, NULL };
+    int r = run_argv(argv, NULL);
+    free(sz);
+    if (r != 0)
+        return log_fail("resize2fs %s failed (status %d): %s", image, r, run_last_output());
+    if ((uint64_t)st.st_size > bytes && truncate(image, (off_t)bytes) < 0)
+        return log_fail("cannot shrink %s: %s", image, strerror(errno));
+    return 0;
+}

@@ -1,0 +1,34 @@
+/* imgtype.h - the interface every image type backend fills.
+ *
+ * One backend per file in imgtypes/, modelled on livecd-tools' hooks.  The
+ * creator (core/creator.c) calls, in order:
+ *   mount_instroot     create the target filesystem(s), mount at cr->instroot
+ *   pre_install        (optional) before any package: e.g. dracut config
+ *   create_bootconfig  (optional) after %post (chroot), root still mounted:
+ *                      copy kernels/boot loaders into cr->stagedir, write configs
+ *   unmount_instroot   unmount everything mount_instroot mounted
+ *   stage_final_image  turn the unmounted filesystem(s) into artifacts in cr->outdir
+ * Each returns 0 or -1 (after log_fail()).  Backend state lives in cr->priv;
+ * every resource is registered with cleanup.
+ */
+#ifndef KSC_IMGTYPE_H
+#define KSC_IMGTYPE_H
+
+struct creator;
+
+struct imgtype {
+    const char *name;
+    const char *description;
+    int (*mount_instroot)(struct creator *cr);
+    int (*pre_install)(struct creator *cr);
+    int (*create_bootconfig)(struct creator *cr);
+    int (*unmount_instroot)(struct creator *cr);
+    int (*stage_final_image)(struct creator *cr);
+};
+
+extern const struct imgtype imgtype_livecd;   /* imgtypes/livecd.c */
+extern const struct imgtype imgtype_loop;     /* imgtypes/loop.c */
+
+const struct imgtype *imgtype_find(const char *name);
+
+#endif

@@ -1,0 +1,114 @@
+/* loop.c - plain filesystem (loop) image backend: image-creator's default.
+ *
+ * The root is one filesystem image of `part /` (size, --fstype, --label);
+ * the artifact is <outdir>/<name>.img.
+ */
+#define _GNU_SOURCE
+#include "imgtype.h"
+#include "../core/cleanup.h"
+#include "../core/creator.h"
+#include "../core/fs.h"
+#include "../core/log.h"
+#include "../core/mount.h"
+#include "../core/run.h"
+#include "../core/util.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+struct loop_state {
+    char *image;
+    const char *fstype;
+    int loop_id, mount_id;
+};
+
+static int loop_mount(struct creator *cr)
+{
+    struct loop_state *st = xcalloc(1, sizeof *st);
+    cr->priv = st;
+    const struct ks_part *root = ks_find_part(cr->ks, "/");
+    long mib = root && root->size > 0 ? root->size : 4096;
+    st->fstype = root && root->fstype ? root->fstype : "ext4";
+    if (strcmp(st->fstype, "ext4") && strcmp(st->fstype, "ext3") && strcmp(st->fstype, "ext2") &&
+        strcmp(st->fstype, "xfs") && strcmp(st->fstype, "btrfs"))
+        return log_fail("%s:%d: unsupported root filesystem type for a loop image: %s",
+                        root->loc.file, root->loc.line, st->fstype);
+    const char *label = root && root->label ? root->label : cr->fslabel;
+    st->image = xasprintf("%s/%s.img", cr->workdir, cr->name);
+    if (fs_make_sparse(st->image, (uint64_t)mib << 20) < 0 ||
+        fs_mkfs(st->image, st->fstype, label, NULL) < 0)
+        return -1;
+    char dev[64];
+    st->loop_id = loop_attach(st->image, 0, 0, false, dev, sizeof dev);
+    if (st->loop_id < 0)
+        return -1;
+    st->mount_id = mount_fs(dev, cr->instroot, st->fstype, 0, NULL);
+    if (st->mount_id < 0)
+        return -1;
+    char *fstab = path_join(cr->instroot, "etc/fstab");
+    char *etc = path_join(cr->instroot, "etc");
+    mkdir_p(etc, 0755);
+    char *line = xasprintf("LABEL=%s / %s defaults 0 0\n", label, st->fstype);
+    write_file(fstab, line, 0644);
+    free(line);
+    free(etc);
+    free(fstab);
+    return 0;
+}
+
+static int loop_unmount(struct creator *cr)
+{
+    struct loop_state *st = cr->priv;
+    if (!st)
+        return 0;
+    int rc = 0;
+    if (st->mount_id > 0 && mount_release(st->mount_id) < 0)
+        rc = -1;
+    st->mount_id = 0;
+    if (st->loop_id > 0 && cleanup_release(st->loop_id) < 0)
+        rc = -1;
+    st->loop_id = 0;
+    return rc;
+}
+
+static int loop_stage(struct creator *cr)
+{
+    struct loop_state *st = cr->priv;
+    if (fs_check(st->image, st->fstype) < 0)
+        return -1;
+    if (!cr->skip_minimize && str_startswith(st->fstype, "ext") && fs_minimize(st->image, NULL) < 0)
+        return -1;
+    char *dst = xasprintf("%s/%s.img", cr->outdir, cr->name);
+    char *tmp = xasprintf("%s.part", dst);
+    int rc = 0;
+    if (rename(st->image, dst) < 0) {
+        if (errno != EXDEV) {
+            rc = log_fail("cannot move the image to %s: %s", dst, strerror(errno));
+        } else {
+            const char *argv[] = { "cp", "--sparse=always", st->image, tmp, NULL };
+            if (run_argv(argv, NULL) != 0 || rename(tmp, dst) < 0) {
+                unlink(tmp);
+                rc = log_fail("cannot copy the image to %s", dst);
+            }
+        }
+    }
+    if (rc == 0)
+        creator_add_artifact(cr, dst);
+    free(dst);
+    free(tmp);
+    free(st->image);
+    free(st);
+    cr->priv = NULL;
+    return rc;
+}
+
+const struct imgtype imgtype_loop = {
+    .name = "loop",
+    .description = "a plain filesystem image of the root (image-creator)",
+    .mount_instroot = loop_mount,
+    .unmount_instroot = loop_unmount,
+    .stage_final_image = loop_stage,
+};
