@@ -80,12 +80,16 @@ fixtures: all
 	tests/fixtures/mkdistro.sh $(FIXTURES)/distro
 	tests/fixtures/mksynth.sh $(FIXTURES)/synth
 
-# The test suite: unit tests and integration tests, all TAP, run by prove.
+# The test suite: unit tests (also under ASan/UBSan) and integration tests,
+# all TAP, run by one prove so the output ends with its summary.
 check: deps
 	$(MAKE) all
+	$(MAKE) BUILD=build-asan SANITIZE=1 $(UNIT_TESTS:$(BUILD)/%=build-asan/%)
 	$(MAKE) fixtures
 	KSC_BUILD=$(abspath $(BUILD)) KSC_FIXTURES=$(FIXTURES) \
-	    prove -f $(UNIT_TESTS) $(sort $(wildcard tests/integration/*.sh))
+	    ASAN_OPTIONS=detect_leaks=1 \
+	    prove -f $(UNIT_TESTS) $(UNIT_TESTS:$(BUILD)/%=build-asan/%) \
+	    $(sort $(wildcard tests/integration/*.sh))
 
 unit: all
 	prove -f $(UNIT_TESTS)
@@ -102,7 +106,7 @@ install: all
 	install -m 0644 config/*.in config/*.ks $(DESTDIR)$(DATADIR)/
 
 clean:
-	rm -rf $(BUILD)
+	rm -rf $(BUILD) build-asan
 
 distclean: clean
 	rm -rf $(FIXTURES)

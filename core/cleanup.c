@@ -108,13 +108,18 @@ static int kill_wait(pid_t pid)
     int st;
     if (waitpid(pid, &st, WNOHANG) == pid)
         return 0;
+    /* children run in their own process group: end the whole group */
+    kill(-pid, SIGTERM);
     kill(pid, SIGTERM);
     for (int i = 0; i < 50; i++) {
         pid_t r = waitpid(pid, &st, WNOHANG);
-        if (r == pid || (r < 0 && errno == ECHILD))
+        if (r == pid || (r < 0 && errno == ECHILD)) {
+            kill(-pid, SIGKILL); /* stragglers left in the group */
             return 0;
+        }
         usleep(100000);
     }
+    kill(-pid, SIGKILL);
     kill(pid, SIGKILL);
     waitpid(pid, &st, 0);
     return 0;
@@ -198,8 +203,10 @@ static void on_signal(int sig)
     }
     interrupted = sig;
     for (int i = 0; i < n_entries; i++)
-        if (entries[i].kind == K_PID)
+        if (entries[i].kind == K_PID) {
+            kill(-entries[i].pid, SIGTERM);
             kill(entries[i].pid, SIGTERM);
+        }
 }
 
 void cleanup_handle_signals(void)

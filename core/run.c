@@ -77,9 +77,17 @@ static int collect(pid_t pid, int outfd, int errfd, const struct run_opts *o, in
     char *cap = NULL;
     int open_fds = (outfd >= 0) + (errfd >= 0);
     char buf[16384];
+    double killed_at = 0;
     tail_len = 0;
     while (open_fds > 0) {
-        int r = poll(p, 2, -1);
+        int r = poll(p, 2, 500);
+        if (cleanup_interrupted()) {
+            /* the signal handler sent SIGTERM; insist after 5 s */
+            if (killed_at == 0)
+                killed_at = now_seconds();
+            else if (now_seconds() - killed_at > 5)
+                kill(-pid, SIGKILL);
+        }
         if (r < 0) {
             if (errno == EINTR)
                 continue;
@@ -154,6 +162,7 @@ static pid_t spawn(int *outfd, int *errfd, const struct run_opts *o,
         return -1;
     }
     if (pid == 0) {
+        setpgid(0, 0); /* own group: cleanup can end the child's whole tree */
         signal(SIGINT, SIG_DFL);
         signal(SIGTERM, SIG_DFL);
         signal(SIGHUP, SIG_DFL);
@@ -180,6 +189,7 @@ static pid_t spawn(int *outfd, int *errfd, const struct run_opts *o,
                 putenv((char *)o->env[i]);
         _exit(child(carg));
     }
+    setpgid(pid, pid);
     close(po[1]);
     close(pe[1]);
     *outfd = po[0];
