@@ -15,6 +15,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "../core/util.h"
 
@@ -124,5 +125,9 @@ void ks_free(struct kickstart *ks);
 
 /* The part for a mount point, or NULL. */
 const struct ks_part *ks_find_part(const struct kickstart *ks, const char *mntpoint);
+
+/* Print the model back as kickstart text (commands held by the model,
+ * %packages, scripts with their bodies verbatim).  0, or -1 on write error. */
+int  ks_write(const struct kickstart *ks, FILE *out);
 
 #endif
