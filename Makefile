@@ -108,5 +108,8 @@ install: all
 clean:
 	rm -rf $(BUILD) build-asan
 
+# Feature areas add their own targets (e.g. fuzzing) in mk/*.mk.
+-include $(sort $(wildcard mk/*.mk))
+
 distclean: clean
 	rm -rf $(FIXTURES)
