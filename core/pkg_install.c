@@ -1,0 +1,313 @@
+/* pkg_install.c - install the resolved packages into a root with librpm.
+ * See pkg.h.
+ *
+ * The rpmdb goes to ROOT/usr/lib/sysimage/rpm (sqlite), which is where the
+ * target's rpm looks for it.  Macros are pushed before the transaction set is
+ * created and popped afterwards, so the function can be called again in the
+ * same process.  Host rpm plugins (selinux, systemd_inhibit, dbus, syslog,
+ * audit, ima, fsverity, fapolicyd) are disabled: they act on the build host.
+ * Signatures are not checked yet (digests are); rpm chroots itself for
+ * scriptlets and returns to the original root afterwards.
+ */
+#define _GNU_SOURCE
+#define KSC_PKG_INTERNAL
+#include "pkg.h"
+#include "cleanup.h"
+#include "log.h"
+#include "util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <rpm/header.h>
+#include <rpm/rpmlib.h>
+#include <rpm/rpmlog.h>
+#include <rpm/rpmmacro.h>
+#include <rpm/rpmio.h>
+#include <rpm/rpmps.h>
+#include <rpm/rpmtag.h>
+#include <rpm/rpmts.h>
+
+#define RPMDB_PATH "/usr/lib/sysimage/rpm"
+
+static const char *const disabled_plugins[] = {
+    "__transaction_selinux", "__transaction_systemd_inhibit", "__transaction_dbus_announce",
+    "__transaction_syslog",  "__transaction_audit",           "__transaction_ima",
+    "__transaction_fsverity", "__transaction_fapolicyd",      NULL,
+};
+
+struct inst_ctx {
+    FD_t fd;
+    size_t done, total;
+    int script_errors;
+    int open_errors;
+    bool interrupted;
+};
+
+static int rpmlog_cb(rpmlogRec rec, rpmlogCallbackData data)
+{
+    (void)data;
+    const char *m = rpmlogRecMessage(rec);
+    size_t n = strlen(m);
+    while (n && m[n - 1] == '\n')
+        n--;
+    switch (rpmlogRecPriority(rec)) {
+    case RPMLOG_EMERG:
+    case RPMLOG_ALERT:
+    case RPMLOG_CRIT:
+    case RPMLOG_ERR:
+        log_error("rpm: %.*s", (int)n, m);
+        break;
+    case RPMLOG_WARNING:
+        log_warn("rpm: %.*s", (int)n, m);
+        break;
+    default:
+        log_debug("rpm: %.*s", (int)n, m);
+        break;
+    }
+    return 0; /* handled: no default output */
+}
+
+static void *notify(const void *arg, const rpmCallbackType what, const rpm_loff_t amount,
+                    const rpm_loff_t total, fnpyKey key, rpmCallbackData data)
+{
+    struct inst_ctx *c = data;
+    Header h = (Header)arg;
+    switch (what) {
+    case RPMCALLBACK_INST_OPEN_FILE:
+        if (cleanup_interrupted()) {
+            c->interrupted = true;
+            return NULL;
+        }
+        c->fd = Fopen((const char *)key, "r.ufdio");
+        if (!c->fd || Ferror(c->fd)) {
+            log_error("cannot open %s: %s", (const char *)key, c->fd ? Fstrerror(c->fd) : "");
+            if (c->fd)
+                Fclose(c->fd);
+            c->fd = NULL;
+            c->open_errors++;
+        }
+        return c->fd;
+    case RPMCALLBACK_INST_CLOSE_FILE:
+        if (c->fd)
+            Fclose(c->fd);
+        c->fd = NULL;
+        c->done++;
+        log_progress("Installing", c->done, c->total);
+        break;
+    case RPMCALLBACK_INST_START:
+        if (h) {
+            char *nevra = headerGetAsString(h, RPMTAG_NEVRA);
+            log_verbose("Installing %s", nevra);
+            free(nevra);
+        }
+        break;
+    case RPMCALLBACK_SCRIPT_ERROR: {
+        char *nevra = h ? headerGetAsString(h, RPMTAG_NEVRA) : NULL;
+        /* amount = script tag, total = exit code; non-fatal for %post etc. */
+        log_warn("%s scriptlet of %s failed (exit status %llu)",
+                 rpmTagGetName((rpmTagVal)amount), nevra ? nevra : "?", (unsigned long long)total);
+        free(nevra);
+        c->script_errors++;
+        break;
+    }
+    case RPMCALLBACK_UNPACK_ERROR:
+    case RPMCALLBACK_CPIO_ERROR: {
+        char *nevra = h ? headerGetAsString(h, RPMTAG_NEVRA) : NULL;
+        log_error("Unpacking %s failed", nevra ? nevra : "?");
+        free(nevra);
+        break;
+    }
+    default:
+        break;
+    }
+    return NULL;
+}
+
+static char *problems_str(rpmps ps)
+{
+    size_t cap = 256, len = 0;
+    char *out = xmalloc(cap);
+    out[0] = 0;
+    rpmpsi it = rpmpsInitIterator(ps);
+    rpmProblem p;
+    while ((p = rpmpsiNext(it))) {
+        char *s = rpmProblemString(p);
+        size_t l = strlen(s);
+        if (len + l + 4 > cap) {
+            cap = (len + l + 4) * 2;
+            out = xrealloc(out, cap);
+        }
+        len += (size_t)sprintf(out + len, "%s  %s", len ? "\n" : "", s);
+        free(s);
+    }
+    rpmpsFreeIterator(it);
+    return out;
+}
+
+int pkg_install(struct pkg_engine *e, const char *root, bool excludedocs, const char *inst_langs)
+{
+    static bool config_read;
+    if (!e->downloaded || e->paths.n != (size_t)e->result.count)
+        return log_fail("pkg_install: packages are not downloaded (pkg_download)");
+    if (!root || root[0] != '/')
+        return log_fail("pkg_install: the root must be an absolute path");
+    if (!e->paths.n) {
+        log_warn("Nothing to install");
+        return 0;
+    }
+    double t0 = now_seconds();
+    char *dbdir = xasprintf("%s%s", root, RPMDB_PATH);
+    if (mkdir_p(dbdir, 0755) < 0) {
+        log_fail("cannot create %s: %s", dbdir, strerror(errno));
+        free(dbdir);
+        return -1;
+    }
+    free(dbdir);
+
+    rpmlogSetCallback(rpmlog_cb, NULL);
+    rpmSetVerbosity(log_get_level() == LOG_DEBUG ? RPMLOG_DEBUG : RPMLOG_WARNING);
+    if (!config_read) {
+        if (rpmReadConfigFiles(NULL, NULL) != 0)
+            return log_fail("rpm: cannot read the rpm configuration");
+        config_read = true;
+    }
+    /* macros first: the ts and db pick them up when created */
+    strv_t pushed = { 0 };
+#define PUSH(name, val)                                                                            \
+    do {                                                                                           \
+        rpmPushMacro(NULL, name, NULL, val, RMIL_CMDLINE);                                        \
+        strv_push(&pushed, name);                                                                  \
+    } while (0)
+    PUSH("_dbpath", RPMDB_PATH);
+    PUSH("_db_backend", "sqlite");
+    PUSH("_pkgverify_level", "digest");
+    for (int i = 0; disabled_plugins[i]; i++)
+        PUSH(disabled_plugins[i], "%{nil}");
+    if (excludedocs)
+        PUSH("_excludedocs", "1");
+    char *langs = NULL;
+    if (inst_langs && *inst_langs) {
+        langs = xstrdup(inst_langs);
+        for (char *p = langs; *p; p++)
+            if (*p == ',')
+                *p = ':';
+        PUSH("_install_langs", langs);
+    }
+#undef PUSH
+
+    int ret = -1;
+    struct inst_ctx ctx = { .total = e->paths.n };
+    FD_t scriptfd = NULL;
+    rpmts ts = rpmtsCreate();
+    rpmtsSetRootDir(ts, root);
+    rpmtsSetVSFlags(ts, rpmtsVSFlags(ts) | RPMVSF_MASK_NOSIGNATURES);
+    rpmtsSetVfyLevel(ts, RPMSIG_DIGEST_TYPE);
+    rpmtsSetNotifyCallback(ts, notify, &ctx);
+    rpmtransFlags tflags = RPMTRANS_FLAG_NOCONTEXTS;
+    if (excludedocs)
+        tflags |= RPMTRANS_FLAG_NODOCS;
+    rpmtsSetFlags(ts, tflags);
+
+    int lfd = log_file_fd();
+    if (lfd >= 0)
+        scriptfd = fdDup(lfd);
+    else if (log_get_level() == LOG_DEBUG)
+        scriptfd = fdDup(STDERR_FILENO);
+    else
+        scriptfd = Fopen("/dev/null", "w.ufdio");
+    if (scriptfd)
+        rpmtsSetScriptFd(ts, scriptfd);
+
+    if (rpmtsInitDB(ts, 0644) != 0) {
+        log_fail("rpm: cannot create the rpm database in %s%s", root, RPMDB_PATH);
+        goto out;
+    }
+    for (size_t i = 0; i < e->paths.n; i++) {
+        const char *path = e->paths.v[i];
+        FD_t fd = Fopen(path, "r.ufdio");
+        if (!fd || Ferror(fd)) {
+            log_fail("cannot open %s: %s", path, fd ? Fstrerror(fd) : strerror(errno));
+            if (fd)
+                Fclose(fd);
+            goto out;
+        }
+        Header h = NULL;
+        rpmRC rc = rpmReadPackageFile(ts, fd, path, &h);
+        Fclose(fd);
+        if (rc != RPMRC_OK && rc != RPMRC_NOTTRUSTED && rc != RPMRC_NOKEY) {
+            log_fail("%s: cannot read the package (rpm: %s)", path,
+                     rc == RPMRC_FAIL ? "digest or header check failed" : "not an rpm");
+            headerFree(h);
+            goto out;
+        }
+        /* key = path, handed back by the INST_OPEN_FILE callback */
+        int r = rpmtsAddInstallElement(ts, h, (fnpyKey)path, 0, NULL);
+        headerFree(h);
+        if (r) {
+            log_fail("%s: cannot add to the rpm transaction", path);
+            goto out;
+        }
+    }
+    if (rpmtsCheck(ts) != 0) {
+        log_fail("rpm: the dependency check could not run");
+        goto out;
+    }
+    rpmps ps = rpmtsProblems(ts);
+    if (rpmpsNumProblems(ps) > 0) {
+        char *s = problems_str(ps);
+        log_fail("rpm dependency problems:\n%s", s);
+        free(s);
+        rpmpsFree(ps);
+        goto out;
+    }
+    rpmpsFree(ps);
+    if (rpmtsOrder(ts) != 0)
+        log_warn("rpm: ordering had dependency loops");
+    rpmtsClean(ts);
+    log_info("Installing %zu packages into %s", e->paths.n, root);
+    int rc = rpmtsRun(ts, NULL, RPMPROB_FILTER_NONE);
+    log_progress_end();
+    if (ctx.interrupted || cleanup_interrupted()) {
+        log_fail("Interrupted while installing packages");
+        goto out;
+    }
+    if (rc < 0) {
+        log_fail("rpm: the transaction failed (%zu of %zu packages installed)", ctx.done,
+                 ctx.total);
+        goto out;
+    }
+    if (rc > 0) {
+        ps = rpmtsProblems(ts);
+        char *s = problems_str(ps);
+        if (rpmpsNumProblems(ps) > 0)
+            log_fail("rpm transaction problems:\n%s", s);
+        else
+            log_fail("rpm: %d packages failed to install (see the log)", rc);
+        free(s);
+        rpmpsFree(ps);
+        goto out;
+    }
+    if (ctx.open_errors) {
+        log_fail("rpm: %d package files could not be opened", ctx.open_errors);
+        goto out;
+    }
+    if (ctx.script_errors)
+        log_warn("%d scriptlets failed (see the log)", ctx.script_errors);
+    log_verbose("Installed %zu packages in %.1fs", ctx.done, now_seconds() - t0);
+    ret = 0;
+out:
+    rpmtsFree(ts);
+    if (scriptfd)
+        Fclose(scriptfd);
+    for (size_t i = pushed.n; i-- > 0;)
+        rpmPopMacro(NULL, pushed.v[i]);
+    strv_free(&pushed);
+    free(langs);
+    rpmlogSetCallback(NULL, NULL);
+    return ret;
+}
