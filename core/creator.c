@@ -154,7 +154,7 @@ int creator_mount_api(struct creator *cr)
     rc |= push_api(cr, mount_fs("proc", p, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL));
     free(p);
     p = path_join(cr->instroot, "sys");
-    rc |= push_api(cr, mount_fs("sysfs", p, "sysfs", MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_RDONLY, NULL));
+    rc |= push_api(cr, mount_fs("sysfs", p, "sysfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL));
     free(p);
     p = path_join(cr->instroot, "dev");
     rc |= push_api(cr, mount_fs("kscreate-dev", p, "tmpfs", MS_NOSUID, "mode=0755"));
@@ -269,10 +269,16 @@ int creator_install(struct creator *cr)
     if (check_interrupt() < 0)
         goto out;
     if (st != 0) {
-        if (!log_failure())
-            log_fail("package installation failed (status %d)", st);
+        /* the worker's own failure reason is its last "Error: " line */
+        const char *tail = run_last_output(), *p = tail, *last = NULL;
+        while ((p = strstr(p, "Error: "))) {
+            last = p + 7;
+            p += 7;
+        }
+        if (last)
+            log_fail("package installation failed: %.*s", (int)strcspn(last, "\n"), last);
         else
-            log_fail("package installation failed: %s", run_last_output());
+            log_fail("package installation failed (status %d)", st);
         goto out;
     }
     rc = 0;
