@@ -16,7 +16,7 @@ BUILD      ?= build
 FIXTURES   ?= /var/cache/kscreate-fixtures
 SANITIZE   ?=
 
-PKGS       := libsolv libsolvext rpm libcurl libisoburn-1 libarchive
+PKGS       := libsolv libsolvext rpm libcurl libisoburn-1 libarchive fdisk
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcrypt
 
@@ -39,11 +39,13 @@ UNIT_TESTS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 
 # Debian packages: build, runtime, test
 DEPS_BUILD := build-essential pkg-config libsolv-dev libsolvext-dev librpm-dev \
-              libcurl4-openssl-dev libarchive-dev libisoburn-dev libcrypt-dev
+              libcurl4-openssl-dev libarchive-dev libisoburn-dev libcrypt-dev \
+              libfdisk-dev
 DEPS_RUN   := e2fsprogs squashfs-tools mtools dosfstools util-linux rpm
 DEPS_TEST  := createrepo-c cpio zstd xz-utils gzip qemu-system-x86 ovmf grub-common \
               grub-efi-amd64-bin grub2-common syslinux-common isolinux busybox-static \
-              dmsetup python3 perl clang libclang-rt-14-dev isomd5sum kmod file
+              dmsetup python3 perl clang libclang-rt-14-dev isomd5sum kmod file \
+              libarchive-tools
 DEPS       := $(DEPS_BUILD) $(DEPS_RUN) $(DEPS_TEST)
 
 .PHONY: all deps check unit integration demo install clean fixtures distclean
