@@ -1,0 +1,114 @@
+/* squashfs.c - see squashfs.h */
+#define _GNU_SOURCE
+#include "squashfs.h"
+#include "log.h"
+#include "run.h"
+#include "util.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static const char *const compressors[] = { "xz", "zstd", "lz4", "lzo", "gzip", "lzma", NULL };
+
+bool squashfs_compressor_valid(const char *name)
+{
+    if (!name)
+        return false;
+    if (!strcmp(name, "none"))
+        return true;
+    for (int i = 0; compressors[i]; i++)
+        if (!strcmp(name, compressors[i]))
+            return true;
+    return false;
+}
+
+int squashfs_make(const char *srcdir, const char *image, const struct squashfs_opts *opts)
+{
+    struct squashfs_opts def = { 0 };
+    if (!opts)
+        opts = &def;
+    const char *comp = opts->compression && *opts->compression ? opts->compression : "xz";
+    bool uncompressed = opts->uncompressed || !strcmp(comp, "none");
+    if (!squashfs_compressor_valid(comp))
+        return log_fail("unknown squashfs compressor '%s' (use xz, zstd, lz4, lzo or gzip)", comp);
+    if (!is_dir(srcdir))
+        return log_fail("squashfs source %s is not a directory", srcdir);
+
+    int nproc = opts->processors > 0 ? opts->processors : (int)sysconf(_SC_NPROCESSORS_ONLN);
+    if (nproc < 1)
+        nproc = 1;
+    char nbuf[16];
+    snprintf(nbuf, sizeof nbuf, "%d", nproc);
+
+    strv_t av = { 0 };
+    char *args_copy = NULL;
+    strv_push(&av, "mksquashfs");
+    strv_push(&av, srcdir);
+    strv_push(&av, image);
+    strv_push(&av, "-noappend");
+    strv_push(&av, "-no-recovery");
+    strv_push(&av, "-processors");
+    strv_push(&av, nbuf);
+    if (!opts->progress)
+        strv_push(&av, "-no-progress");
+    if (uncompressed) {
+        strv_push(&av, "-noI");
+        strv_push(&av, "-noD");
+        strv_push(&av, "-noF");
+        strv_push(&av, "-noX");
+    } else {
+        strv_push(&av, "-comp");
+        strv_push(&av, comp);
+        if (opts->comp_args) {
+            args_copy = xstrdup(opts->comp_args);
+            char *save = NULL;
+            for (char *t = strtok_r(args_copy, " \t\n", &save); t; t = strtok_r(NULL, " \t\n", &save))
+                strv_push(&av, t);
+        }
+    }
+
+    unlink(image);
+    double t0 = now_seconds();
+    char *cmdline = argv_to_string((const char *const *)av.v);
+    log_verbose("running %s", cmdline);
+    int rc = run_argv((const char *const *)av.v, NULL);
+    if (rc < 0) {
+        log_fail("cannot run mksquashfs (is squashfs-tools installed?)");
+        free(cmdline);
+        free(args_copy);
+        strv_free(&av);
+        return -1;
+    }
+    if (rc != 0) {
+        const char *out = run_last_output();
+        const char *last = out;
+        /* the last non-empty line is usually the reason */
+        size_t l = strlen(out);
+        while (l > 0 && (out[l - 1] == '\n' || out[l - 1] == ' '))
+            l--;
+        size_t s = l;
+        while (s > 0 && out[s - 1] != '\n')
+            s--;
+        last = out + s;
+        log_fail("mksquashfs failed (%s%d): %.*s [%s]", rc > 128 ? "signal " : "exit ",
+                 rc > 128 ? rc - 128 : rc, (int)(l - s), last, cmdline);
+        unlink(image);
+        free(cmdline);
+        free(args_copy);
+        strv_free(&av);
+        return -1;
+    }
+    struct stat st;
+    if (stat(image, &st) == 0)
+        log_info("squashfs %s (%s) written in %.1f s: %.1f MiB", image,
+                 uncompressed ? "uncompressed" : comp, now_seconds() - t0,
+                 (double)st.st_size / (1024.0 * 1024.0));
+    free(cmdline);
+    free(args_copy);
+    strv_free(&av);
+    return 0;
+}
