@@ -64,6 +64,9 @@ int creator_init(struct creator *cr)
         cr->type = &imgtype_livecd;
     if (!cr->ksfile)
         return log_fail("no kickstart file given (-c)");
+    /* %pre runs on the host first: it may write files a later %include reads */
+    if (scripts_run_pre(cr->ksfile, NULL) < 0)
+        return -1;
     if (ks_parse_file(cr->ksfile, NULL, &cr->ks) < 0)
         return log_fail("%s: the kickstart has errors (see above)", cr->ksfile);
     if (!cr->fslabel && cr->name)
@@ -297,10 +300,17 @@ int creator_configure(struct creator *cr)
     char *e1 = xasprintf("INSTALL_ROOT=%s", cr->instroot);
     char *e2 = xasprintf("LIVE_ROOT=%s", cr->stagedir);
     const char *env[] = { e1, e2, NULL };
-    int rc = scripts_run(cr->ks, KS_SCRIPT_POST, cr->instroot, env);
+    int rc = sysconfig_resolv_setup(cr->instroot);
+    if (rc == 0)
+        rc = scripts_run(cr->ks, KS_SCRIPT_POST, cr->instroot, env);
     free(e1);
     free(e2);
-    if (rc < 0)
+    if (rc < 0) {
+        sysconfig_resolv_restore(cr->instroot);
+        return -1;
+    }
+    /* restores resolv.conf, empties machine-id, relabels when there is a policy */
+    if (sysconfig_finish(cr->ks, cr->instroot) < 0)
         return -1;
     return check_interrupt();
 }
@@ -338,7 +348,12 @@ int creator_create(struct creator *cr)
             if (!log_failure())
                 log_fail("%s phase failed", phase_names[i]);
             /* %onerror scripts run on the host when the build fails */
-            scripts_run(cr->ks, KS_SCRIPT_ONERROR, NULL, NULL);
+            char *e1 = xasprintf("INSTALL_ROOT=%s", cr->instroot);
+            char *e2 = xasprintf("LIVE_ROOT=%s", cr->stagedir);
+            const char *env[] = { e1, e2, NULL };
+            scripts_run(cr->ks, KS_SCRIPT_ONERROR, NULL, env);
+            free(e1);
+            free(e2);
             return -1;
         }
     }

@@ -2,6 +2,7 @@
 #define _GNU_SOURCE
 #include "scripts.h"
 #include "log.h"
+#include "rootfile.h"
 #include "run.h"
 #include "util.h"
 
@@ -50,17 +51,14 @@ static int run_one(const struct ks_script *s, const char *root, const char *cons
         return r;
     }
     const char *inpath = chrooted ? path + strlen(root) : path;
-    if (chrooted) {
-        char *ip = path_join(root, interp);
-        bool have = access(ip, X_OK) == 0;
-        free(ip);
-        if (!have) {
-            unlink(path);
-            free(dir);
-            free(path);
-            return log_fail("%s:%d: %s interpreter %s not found in the image", s->loc.file,
-                            s->loc.line, type_name(s->type), interp);
-        }
+    /* the interpreter: any path in the root for chroot scripts, the host's otherwise */
+    bool have = chrooted ? root_is_exec(root, interp) : (interp[0] != '/' || access(interp, X_OK) == 0);
+    if (!have) {
+        unlink(path);
+        free(dir);
+        free(path);
+        return log_fail("%s:%d: %s interpreter %s not found %s", s->loc.file, s->loc.line,
+                        type_name(s->type), interp, chrooted ? "in the image" : "on the host");
     }
     int logfd = -1;
     if (s->log) {
@@ -71,8 +69,14 @@ static int run_one(const struct ks_script *s, const char *root, const char *cons
                      strerror(errno));
         free(lp);
     }
-    log_info("Running %s script from %s:%d%s", type_name(s->type), s->loc.file, s->loc.line,
-             chrooted ? "" : " (nochroot)");
+    log_info("Running %s script from %s:%d%s (%s)", type_name(s->type), s->loc.file, s->loc.line,
+             chrooted ? "" : " on the host", interp);
+    if (logfd >= 0) {
+        char *hdr = xasprintf("# %s script from %s:%d\n", type_name(s->type), s->loc.file, s->loc.line);
+        if (write(logfd, hdr, strlen(hdr)) < 0)
+            log_debug("cannot write to the --log file");
+        free(hdr);
+    }
     const char *argv[] = { interp, inpath, NULL };
     struct run_opts o = { 0 };
     o.chroot = chrooted ? root : NULL;
@@ -106,4 +110,26 @@ int scripts_run(const struct kickstart *ks, enum ks_script_type type, const char
             return -1;
     }
     return 0;
+}
+
+static void quiet_report(void *ctx, enum ks_severity sev, const char *file, int line, const char *msg)
+{
+    (void)ctx;
+    log_debug("%%pre pass: %s%s:%d: %s", sev == KS_ERROR ? "error: " : "", file, line, msg);
+}
+
+int scripts_run_pre(const char *ksfile, const char *const *env)
+{
+    struct ks_parse_opts o;
+    ks_parse_opts_init(&o);
+    o.skip_includes = true;      /* %pre may create the files a later %include reads */
+    o.report = quiet_report;     /* the real parse reports every problem */
+    struct kickstart *ks = NULL;
+    if (ks_parse_file(ksfile, &o, &ks) < 0 || !ks) {
+        log_debug("%s: no %%pre pass (the kickstart has errors; the real parse reports them)", ksfile);
+        return 0;
+    }
+    int r = scripts_run(ks, KS_SCRIPT_PRE, NULL, env);
+    ks_free(ks);
+    return r;
 }

@@ -67,6 +67,7 @@ struct ks_packages {
     struct ks_group *excluded_groups;  /* "-@group" */
     size_t n_excluded_groups;
     bool nocore, excludedocs, ignoremissing, exclude_weakdeps, default_, nobase;
+    bool ignorebroken;
     char *inst_langs;             /* NULL unset */
     char *multilib;               /* NULL unset, else "all"/"best" */
     int retries, timeout;         /* -1 unset */
@@ -92,10 +93,53 @@ struct ks_bootloader {
     char *append, *location, *password, *boot_drive;
     int timeout;                  /* seconds, -1 unset */
     bool iscrypted;
+    bool extlinux;                /* --extlinux (disk images, issue 7) */
 };
+
+/* Generic typed value of one option destination ("dest"). */
+enum ks_vkind { KS_V_NONE, KS_V_BOOL, KS_V_INT, KS_V_FLOAT, KS_V_STR, KS_V_LIST };
+struct ks_value {
+    enum ks_vkind kind;
+    long long i;                  /* BOOL (0/1), INT */
+    double f;                     /* FLOAT */
+    char *s;                      /* STR */
+    strv_t l;                     /* LIST */
+};
+
+/* One command as parsed: every option destination of its syntax class with
+ * its typed value (defaults filled in), in the class's option order.  Single
+ * commands hold their last use; data commands (part, repo, network, ...)
+ * have one record per use. */
+struct ks_cmdrec {
+    struct ks_loc loc;
+    char *name;                   /* the command as written ("part", "partition") */
+    const char *family;           /* implementation family ("Partition") */
+    int cls;                      /* index into the syntax tables */
+    bool seen;
+    size_t n;
+    const char **dests;           /* n destination names */
+    struct ks_value *vals;        /* n values */
+    char *text;                   /* the line after the command name (authselect etc.) */
+};
+
+/* The value of dest in r, or NULL if the class has no such dest. */
+const struct ks_value *ks_rec_get(const struct ks_cmdrec *r, const char *dest);
+const char *ks_rec_str(const struct ks_cmdrec *r, const char *dest);   /* NULL unless STR */
+long long ks_rec_int(const struct ks_cmdrec *r, const char *dest, long long dflt);
+bool ks_rec_bool(const struct ks_cmdrec *r, const char *dest);         /* Python truthiness */
+
+struct ks_cert { struct ks_loc loc; char *filename, *dir, *type, *cert; };
 
 struct kickstart {
     char *filename;
+    const char *version;          /* syntax version name ("DEVEL", "RHEL9", ...) */
+    int version_num;
+    char *platform;               /* "#platform=" comment, NULL unset */
+    /* every command class that was used: singles (their last use) and data
+     * records, in the order of first use */
+    struct ks_cmdrec **cmds;  size_t n_cmds;
+    struct ks_cert *certs;    size_t n_certs;
+    strv_t null_sections;         /* %addon/%anaconda and unknown sections, as text */
     struct ks_lang lang;
     struct ks_timezone timezone;
     struct ks_rootpw rootpw;
@@ -106,17 +150,43 @@ struct kickstart {
     struct ks_script *scripts; size_t n_scripts;
     struct ks_packages packages;
     strv_t ignored;               /* names of commands accepted but not applied */
+    /* disk images (issue 7): reqpart, clearpart, zerombr */
+    struct { bool seen; struct ks_loc loc; bool add_boot; } reqpart;
+    struct { bool seen; struct ks_loc loc; char *disklabel; bool all, none, linux_, initlabel;
+             strv_t drives, list; } clearpart;
+    struct { bool seen; struct ks_loc loc; } zerombr;
 };
 
-enum ks_severity { KS_WARNING, KS_ERROR };
+enum ks_severity {
+    KS_WARNING,                   /* pykickstart warns (ksvalidator: an error) */
+    KS_ERROR,
+    KS_NOTICE,                    /* information pykickstart does not give: never an error */
+};
 typedef void (*ks_report_fn)(void *ctx, enum ks_severity sev, const char *file, int line,
                              const char *msg);
 
 struct ks_parse_opts {
     ks_report_fn report;          /* NULL: log as "FILE:LINE: msg" */
     void *report_ctx;
-    const char *version;          /* syntax version, NULL = current Fedora */
+    const char *version;          /* syntax version, NULL = current Fedora (DEVEL) */
+    /* All flags false (a zeroed struct) is the usual behaviour: %include
+     * followed, relative paths tried against the cwd first, then against the
+     * including file (as pykickstart does). */
+    bool skip_includes;           /* ksvalidator without -i */
+    bool errors_fatal;            /* stop at the first error (ksflatten); default false */
+    bool warnings_are_errors;     /* ksvalidator: a warning counts as an error */
+    bool ksappend;                /* expand %ksappend first (like the installer) */
+    bool include_relative_only;   /* relative %include only against the including file */
+    bool includes_regular_only;   /* %include of devices and FIFOs refused (fuzzing) */
+    int *n_errors;                /* if set: receives the number of errors */
 };
+
+void ks_parse_opts_init(struct ks_parse_opts *o);
+/* Known syntax versions: name -> number (0 if unknown).  "DEVEL" and F45 are
+ * the current Fedora; RHEL8/9/10 and F30..F45 are supported. */
+int  ks_version_lookup(const char *name, const char **canonical);
+/* Names of the supported versions, NULL terminated, sorted. */
+const char *const *ks_version_names(void);
 
 int  ks_parse_file(const char *path, const struct ks_parse_opts *opts, struct kickstart **out);
 int  ks_parse_string(const char *text, const char *name, const struct ks_parse_opts *opts,
@@ -129,5 +199,9 @@ const struct ks_part *ks_find_part(const struct kickstart *ks, const char *mntpo
 /* Print the model back as kickstart text (commands held by the model,
  * %packages, scripts with their bodies verbatim).  0, or -1 on write error. */
 int  ks_write(const struct kickstart *ks, FILE *out);
+/* The same as pykickstart's ksflatten prints it (version header, commands in
+ * pykickstart's write order, scripts, other sections, %packages, certificates). */
+char *ks_flatten(const struct kickstart *ks);
+
 
 #endif

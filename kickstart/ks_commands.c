@@ -1,640 +1,1028 @@
-/* ks_commands.c - the kickstart command table, option parsing and handlers.
- *
- * Every command of the current Fedora syntax (pykickstart's F46/DEVEL handler,
- * plus RHEL-only rhsm/syspurpose) has one entry.  Commands that the model
- * holds have an option table and a handler; the others are accepted as they
- * are and their name is recorded once in ks->ignored.
- */
+#define _GNU_SOURCE
+/* ks_commands.c - command dispatch over the syntax tables, the checks each
+ * command family makes (pykickstart's parse() rules and messages), the
+ * single/data record semantics, and the typed model for the rest of the
+ * program. */
 #include "ks_internal.h"
 
-#include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
-enum {
-    KS_CMD_MULTIPLE   = 1 << 0,   /* may repeat, every instance kept */
-    KS_CMD_REMOVED    = 1 << 1,   /* removed from the syntax: warning, ignored */
-    KS_CMD_DEPRECATED = 1 << 2,   /* deprecated: warning, ignored */
-};
-
-struct ks_cmdctx {
+struct cctx {
     struct ks_state *st;
     const char *file;
     int line;
-    const char *name;             /* as written */
+    const char *name;             /* the command as written */
+    const struct ks_cmdclass *cls;
+    int cls_idx;
+    struct ks_ns *ns;
+    char *const *argv;
+    size_t argc;
 };
 
-typedef int (*ks_handler_fn)(struct ks_cmdctx *c, const struct ks_args *a);
+#define V(d) ks_ns_get(c->ns, d)
 
-struct ks_command {
-    const char *name;
-    const char *aliases[4];
-    unsigned flags;
-    const struct ks_opt *opts;    /* NULL: arguments are not checked */
-    int max_pos;                  /* positional arguments allowed */
-    ks_handler_fn handler;        /* NULL: accepted and ignored */
-};
-
-/* ------------------------------------------------------------------------ */
-/* option parsing                                                           */
-
-static size_t count_opts(const struct ks_opt *o)
+static int cerr(struct cctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int cerr(struct cctx *c, const char *fmt, ...)
 {
-    size_t n = 0;
-    while (o && o[n].name)
-        n++;
-    return n;
-}
-
-/* exact match on name or alias, else a unique prefix; -2 if ambiguous */
-static int match_opt(const struct ks_opt *opts, size_t n, const char *name, size_t len)
-{
-    for (size_t i = 0; i < n; i++) {
-        if (strlen(opts[i].name) == len && strncmp(opts[i].name, name, len) == 0)
-            return (int)i;
-        for (int k = 0; k < 4 && opts[i].aliases[k]; k++)
-            if (strlen(opts[i].aliases[k]) == len && strncmp(opts[i].aliases[k], name, len) == 0)
-                return (int)i;
-    }
-    int found = -1;
-    for (size_t i = 0; i < n; i++) {
-        bool m = strncmp(opts[i].name, name, len) == 0;
-        for (int k = 0; k < 4 && opts[i].aliases[k] && !m; k++)
-            m = strncmp(opts[i].aliases[k], name, len) == 0;
-        if (m) {
-            if (found >= 0 && found != (int)i)
-                return -2;
-            found = (int)i;
-        }
-    }
-    return found;
-}
-
-static bool parse_long(const char *s, long *out)
-{
-    char *end;
-    while (*s == ' ' || *s == '\t')
-        s++;
-    if (!*s)
-        return false;
-    errno = 0;
-    long v = strtol(s, &end, 10);
-    if (errno || end == s)
-        return false;
-    while (*end == ' ' || *end == '\t')
-        end++;
-    if (*end)
-        return false;
-    *out = v;
-    return true;
-}
-
-static int parse_ksbool(const char *s)
-{
-    static const char *yes[] = { "1", "on", "yes", "true", NULL }, *no[] = { "0", "off", "no", "false", NULL };
-    for (int i = 0; yes[i]; i++) {
-        if (strcasecmp(s, yes[i]) == 0)
-            return 1;
-        if (strcasecmp(s, no[i]) == 0)
-            return 0;
-    }
+    va_list ap;
+    va_start(ap, fmt);
+    char *m = NULL;
+    if (vasprintf(&m, fmt, ap) < 0)
+        m = NULL;
+    va_end(ap);
+    ks_diag(c->st, KS_ERROR, c->file, c->line, "%s", m ? m : "error");
+    free(m);
     return -1;
 }
 
-int ks_getopt(struct ks_state *st, const char *file, int line, const char *what,
-              const struct ks_opt *opts, char *const *argv, size_t argc, struct ks_args *a)
+/* A warning; returns -1 when warnings are errors (the command is then not
+ * applied, as pykickstart's raised warning aborts it). */
+static int cwarn(struct cctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int cwarn(struct cctx *c, const char *fmt, ...)
 {
-    int bad = 0;
-    memset(a, 0, sizeof *a);
-    a->opts = opts;
-    a->n_opts = count_opts(opts);
-    a->vals = xcalloc(a->n_opts ? a->n_opts : 1, sizeof *a->vals);
-    bool only_pos = false;
-    for (size_t i = 0; i < argc; i++) {
-        const char *arg = argv[i];
-        if (only_pos || arg[0] != '-' || arg[1] == 0) {
-            strv_push(&a->pos, arg);
-            continue;
-        }
-        if (strcmp(arg, "--") == 0) {
-            only_pos = true;
-            continue;
-        }
-        if (arg[1] != '-') {
-            ks_diag(st, KS_ERROR, file, line, "no such option: %.2s (%s)", arg, what);
-            bad = -1;
-            continue;
-        }
-        const char *eq = strchr(arg, '=');
-        size_t nlen = eq ? (size_t)(eq - arg) : strlen(arg);
-        int k = match_opt(opts, a->n_opts, arg, nlen);
-        if (k == -2) {
-            ks_diag(st, KS_ERROR, file, line, "ambiguous option: %.*s (%s)", (int)nlen, arg, what);
-            bad = -1;
-            continue;
-        }
-        if (k < 0) {
-            ks_diag(st, KS_ERROR, file, line, "no such option: %.*s (%s)", (int)nlen, arg, what);
-            bad = -1;
-            continue;
-        }
-        const struct ks_opt *o = &opts[k];
-        struct ks_optval *v = &a->vals[k];
-        if (o->flags & KS_OPTF_REMOVED) {
-            ks_diag(st, KS_ERROR, file, line, "The %s option has been removed (%s).", o->name, what);
-            bad = -1;
-        } else if (o->flags & KS_OPTF_DEPRECATED) {
-            ks_diag(st, KS_WARNING, file, line,
-                    "The %s option has been deprecated and no longer has any effect (%s).",
-                    o->name, what);
-        }
-        if (o->type == KS_OPT_BOOL) {
-            if (eq) {
-                ks_diag(st, KS_ERROR, file, line, "%s option does not take a value", o->name);
-                bad = -1;
-                continue;
-            }
-            v->set = true;
-            v->num = 1;
-            continue;
-        }
-        const char *val;
-        if (eq) {
-            val = eq + 1;
-        } else if (i + 1 < argc) {
-            val = argv[++i];
-        } else {
-            ks_diag(st, KS_ERROR, file, line, "%s option requires an argument", o->name);
-            bad = -1;
-            continue;
-        }
-        switch (o->type) {
-        case KS_OPT_INT: {
-            long n;
-            if (!parse_long(val, &n)) {
-                ks_diag(st, KS_ERROR, file, line, "option %s: invalid integer value: '%s'", o->name, val);
-                bad = -1;
-                continue;
-            }
-            v->num = n;
-            break;
-        }
-        case KS_OPT_KSBOOL: {
-            int b = parse_ksbool(val);
-            if (b < 0) {
-                ks_diag(st, KS_ERROR, file, line, "option %s: invalid boolean value: '%s'", o->name, val);
-                bad = -1;
-                continue;
-            }
-            v->num = b;
-            break;
-        }
-        case KS_OPT_LIST: {
-            const char *p = val;
-            while (*p) {
-                size_t l = strcspn(p, ",");
-                if (l)
-                    strv_push_take(&v->list, xstrndup(p, l));
-                p += l;
-                if (*p == ',')
-                    p++;
-            }
-            break;
-        }
-        default:
-            break;
-        }
-        free(v->str);
-        v->str = xstrdup(val);
-        v->set = true;
-    }
-    for (size_t k = 0; k < a->n_opts; k++)
-        if ((opts[k].flags & KS_OPTF_REQUIRED) && !a->vals[k].set) {
-            ks_diag(st, KS_ERROR, file, line, "Option %s is required for %s", opts[k].name, what);
-            bad = -1;
-        }
-    return bad;
+    va_list ap;
+    va_start(ap, fmt);
+    char *m = NULL;
+    if (vasprintf(&m, fmt, ap) < 0)
+        m = NULL;
+    va_end(ap);
+    bool fatal = c->st->opts && c->st->opts->warnings_are_errors;
+    ks_diag(c->st, fatal ? KS_ERROR : KS_WARNING, c->file, c->line, "%s", m ? m : "warning");
+    free(m);
+    return fatal ? -1 : 0;
 }
 
-void ks_args_free(struct ks_args *a)
+static bool T(struct cctx *c, const char *d)
 {
-    for (size_t k = 0; k < a->n_opts; k++) {
-        free(a->vals[k].str);
-        strv_free(&a->vals[k].list);
-    }
-    free(a->vals);
-    strv_free(&a->pos);
-    memset(a, 0, sizeof *a);
+    const struct ks_value *v = V(d);
+    return v && ks_value_truthy(v);
 }
 
-const struct ks_optval *ks_arg(const struct ks_args *a, const char *name)
+static const char *S(struct cctx *c, const char *d)
 {
-    for (size_t k = 0; k < a->n_opts; k++)
-        if (strcmp(a->opts[k].name, name) == 0)
-            return a->vals[k].set ? &a->vals[k] : NULL;
+    const struct ks_value *v = V(d);
+    return v && v->kind == KS_V_STR ? v->s : NULL;
+}
+
+static void setb(struct cctx *c, const char *d, bool b)
+{
+    struct ks_value *v = V(d);
+    if (v) {
+        ks_value_free(v);
+        v->kind = KS_V_BOOL;
+        v->i = b;
+    }
+}
+
+static char *join_extra(const strv_t *e)
+{
+    /* Python's repr of a list of str: ['a', 'b'] */
+    struct sb b = { 0 };
+    sb_add(&b, "[");
+    for (size_t i = 0; i < e->n; i++) {
+        sb_printf(&b, "%s'%s'", i ? ", " : "", e->v[i]);
+    }
+    sb_add(&b, "]");
+    return b.p;
+}
+
+static int unexpected(struct cctx *c, const char *cmd)
+{
+    char *j = join_extra(&c->ns->extra);
+    cerr(c, "Unexpected arguments to %s command: %s", cmd, j);
+    free(j);
+    return -1;
+}
+
+static bool extra_has_option(struct cctx *c)
+{
+    for (size_t i = 0; i < c->ns->extra.n; i++)
+        if (c->ns->extra.v[i][0] == '-')
+            return true;
+    return false;
+}
+
+static struct ks_cmdrec *single_of(struct cctx *c, const char *family);
+static size_t data_of(struct cctx *c, const char *family, struct ks_cmdrec ***out);
+
+static const char *rec_s(const struct ks_cmdrec *r, const char *d) { return ks_rec_str(r, d); }
+
+/* ------------------------------------------------------------------------ */
+/* family checks: return 0, or -1 after reporting an error                   */
+
+typedef int (*check_fn)(struct cctx *c);
+
+static int ck_noargs(struct cctx *c)
+{
+    if (c->argc > 1)
+        return cerr(c, "Kickstart command %s does not take any arguments", c->name);
+    return 0;
+}
+
+static int ck_autopart(struct cctx *c)
+{
+    const char *fs = S(c, "fstype");
+    const struct ks_value *t = V("type");
+    if (fs && strcmp(fs, "btrfs") == 0)
+        return cerr(c, "autopart --fstype=btrfs is not valid fstype, use --type=btrfs instead");
+    if (t && t->kind == KS_V_INT && t->i == 2 /* btrfs */ && fs)
+        return cerr(c, "autopart --fstype cannot be used with --type=btrfs");
+    if (T(c, "pbkdf_time") && T(c, "pbkdf_iterations"))
+        return cerr(c, "Only one of --pbkdf-time and --pbkdf-iterations can be specified.");
+    if (T(c, "hibernation") && T(c, "noswap"))
+        return cerr(c, "Only one of --noswap and --hibernation can be specified.");
+    if (T(c, "hw_passphrase")) {
+        const char *lv = S(c, "luks_version");
+        if (!T(c, "encrypted") || !lv || strncmp(lv, "luks2-", 6) != 0)
+            return cerr(c, "hw-passphrase may be specified only with LUKSv2 HW-OPAL encrypted devices");
+    }
+    return 0;
+}
+
+static int ck_bootloader(struct cctx *c)
+{
+    const struct ks_value *md5 = V("_md5pass");
+    if (md5 && ks_value_truthy(md5)) {
+        ks_value_copy(V("password"), md5);
+        setb(c, "isCrypted", true);
+    }
+    const char *bd = S(c, "bootDrive");
+    if (bd && strchr(bd, ','))
+        return cerr(c, "--boot-drive accepts only one argument");
+    const char *loc = S(c, "location");
+    if (loc && strcmp(loc, "mbr") && strcmp(loc, "partition") && strcmp(loc, "none") &&
+        strcmp(loc, "boot"))
+        return cerr(c, "argument --location: invalid choice: '%s' (choose from 'mbr', 'partition', 'none', 'boot')", loc);
+    if (T(c, "sdboot") && T(c, "extlinux"))
+        return cerr(c, "Only one of --sdboot and --extlinux may be specified for bootloader command.");
+    return 0;
+}
+
+static int ck_displaymode(struct cctx *c)
+{
+    if (strcmp(c->name, "cmdline") == 0 && T(c, "nonInteractive"))
+        return cerr(c, "Kickstart command cmdline does not support --non-interactive parameter");
+    return 0;
+}
+
+static int ck_eula(struct cctx *c)
+{
+    if (c->ns->extra.n)
+        return cerr(c, "Kickstart command %s does not take any arguments", "eula");
+    if (!T(c, "agreed"))
+        return cerr(c, "Kickstart command eula expects the --agreed option");
+    return 0;
+}
+
+static int ck_firewall(struct cctx *c)
+{
+    (void)c;
+    return 0;
+}
+
+static int ck_keyboard(struct cctx *c)
+{
+    const struct ks_value *k = V("kbd");
+    size_t n = k && k->kind == KS_V_LIST ? k->l.n : 0;
+    if (n > 1)
+        return cerr(c, "Kickstart command %s only takes one argument", "keyboard");
+    if (n == 0 && !T(c, "vc_keymap") && !T(c, "x_layouts"))
+        return cerr(c, "One of --xlayouts, --vckeymap options with value(s) or argument keymap must be specified");
+    return 0;
+}
+
+static int ck_lang(struct cctx *c)
+{
+    (void)c;
+    return 0;
+}
+
+static int ck_rootpw(struct cctx *c)
+{
+    const struct ks_value *p = V("password");
+    bool have = p && ks_value_truthy(p);
+    if (!(have || T(c, "lock")))
+        return cerr(c, "A single argument is expected for the %s command", "rootpw");
+    if (c->ns->extra.n)
+        return unexpected(c, "rootpw");
+    return 0;
+}
+
+static int ck_services(struct cctx *c)
+{
+    if (!T(c, "disabled") && !T(c, "enabled"))
+        return cerr(c, "One of --disabled or --enabled must be provided.");
+    return 0;
+}
+
+static int ck_timezone(struct cctx *c)
+{
+    const struct ks_value *tz = V("timezone");
+    size_t n = tz && tz->kind == KS_V_LIST ? tz->l.n : 0;
+    if (n > 1)
+        return cerr(c, "One or zero arguments are expected for the %s command", "timezone");
+    if (T(c, "nontp") && T(c, "ntpservers"))
+        return cerr(c, "Options --nontp and --ntpservers are mutually exclusive");
+    if (n == 0 && !T(c, "isUtc") && !T(c, "ntpservers") && !T(c, "nontp"))
+        return cerr(c, "At least one option and/or an argument are expected for the  %s command", "timezone");
+    if (T(c, "ntpservers"))
+        if (cwarn(c, "The option --ntpservers will be deprecated in future releases. Please modify your kickstart file to replace this option with timesource command.") < 0)
+            return -1;
+    if (T(c, "nontp"))
+        if (cwarn(c, "The option --nontp will be deprecated in future releases. Please modify your kickstart file to replace this option with timesource --ntp-disable command.") < 0)
+            return -1;
+    return 0;
+}
+
+static int ck_url(struct cctx *c)
+{
+    int n = T(c, "url") + T(c, "mirrorlist") + T(c, "metalink");
+    if (n == 0)
+        return cerr(c, "One of --url, --mirrorlist, or --metalink must be specified for url command.");
+    if (n > 1)
+        return cerr(c, "Only one of --url, --mirrorlist, or --metalink may be specified for url command.");
+    return 0;
+}
+
+static int ck_xconfig(struct cctx *c)
+{
+    (void)c;
+    return 0;
+}
+
+static int ck_zerombr(struct cctx *c)
+{
+    if (c->ns->extra.n)
+        if (cwarn(c, "Ignoring deprecated option on line %d:  The zerombr command no longer takes any options.  In future releases, this will result in a fatal error from kickstart.  Please modify your kickstart file to remove any options.", c->line) < 0)
+            return -1;
+    return 0;
+}
+
+static int ck_repo(struct cctx *c)
+{
+    int n = T(c, "baseurl") + T(c, "mirrorlist") + T(c, "metalink");
+    if (n > 1) {
+        struct sb b = { 0 };
+        if (T(c, "mirrorlist")) sb_add(&b, "--mirrorlist");
+        if (T(c, "baseurl")) sb_printf(&b, "%s--baseurl", b.n ? ", " : "");
+        if (T(c, "metalink")) sb_printf(&b, "%s--metalink", b.n ? ", " : "");
+        cerr(c, "Only one of %s options may be specified for repo command.", b.p);
+        free(b.p);
+        return -1;
+    }
+    const char *name = S(c, "name");
+    struct ks_cmdrec **l;
+    size_t n2 = data_of(c, "Repo", &l);
+    for (size_t i = 0; i < n2; i++)
+        if (name && rec_s(l[i], "name") && strcmp(rec_s(l[i], "name"), name) == 0)
+            return cwarn(c, "A repo with the name %s has already been defined.", name);
+    return 0;
+}
+
+static int ck_part(struct cctx *c)
+{
+    const char *mnt = S(c, "mntpoint");
+    if (c->ns->extra.n)
+        return unexpected(c, "partition");
+    if (T(c, "encrypted") == false && 0)
+        return 0;
+    if (T(c, "pbkdf_time") && T(c, "pbkdf_iterations"))
+        return cerr(c, "Only one of --pbkdf-time and --pbkdf-iterations can be specified.");
+    if (T(c, "hw_passphrase")) {
+        const char *lv = S(c, "luks_version");
+        if (!T(c, "encrypted") || !lv || strncmp(lv, "luks2-", 6) != 0)
+            return cerr(c, "hw-passphrase may be specified only with LUKSv2 HW-OPAL encrypted devices");
+    }
+    if (mnt && strcmp(mnt, "swap") != 0 && strcmp(mnt, "none") != 0 && strcmp(mnt, "None") != 0 &&
+        strncmp(mnt, "raid.", 5) != 0 && strncmp(mnt, "pv.", 3) != 0 && strncmp(mnt, "btrfs.", 6) != 0) {
+        struct ks_cmdrec **l;
+        size_t n = data_of(c, "Partition", &l);
+        for (size_t i = 0; i < n; i++)
+            if (rec_s(l[i], "mntpoint") && strcmp(rec_s(l[i], "mntpoint"), mnt) == 0)
+                return cwarn(c, "A partition with the mountpoint %s has already been defined.", mnt);
+    }
+    return 0;
+}
+
+static int ck_network(struct cctx *c)
+{
+    const char *bp = S(c, "bootProto");
+    if (bp && strcmp(bp, "dhcp") && strcmp(bp, "bootp") && strcmp(bp, "static") &&
+        strcmp(bp, "query") && strcmp(bp, "ibft"))
+        return cerr(c, "argument --bootproto: invalid choice: '%s' (choose from 'dhcp', 'bootp', 'static', 'query', 'ibft')", bp);
+    if (T(c, "noipv4")) {
+        struct ks_value *v = V("bootProto");
+        if (v)
+            ks_value_set_str(v, "");
+    }
+    if (T(c, "bridgeopts")) {
+        if (!T(c, "bridgeslaves"))
+            return cerr(c, "Option --bridgeopts requires --bridgeslaves to be specified");
+        const char *o = S(c, "bridgeopts");
+        char *dup = xstrdup(o), *save = NULL;
+        for (char *t = strtok_r(dup, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+            char *eq = strchr(t, '=');
+            if (!eq || !eq[1] || strchr(eq + 1, '=')) {
+                free(dup);
+                return cerr(c, "Bad format of --bridgeopts, expecting key=value options separated by ','");
+            }
+        }
+        free(dup);
+    }
+    if (!T(c, "device")) {
+        if (T(c, "ipv4_dns_search"))
+            return cerr(c, "Option --ipv4-dns-search requires --device to be specified");
+        if (T(c, "ipv6_dns_search"))
+            return cerr(c, "Option --ipv6-dns-search requires --device to be specified");
+        if (T(c, "ipv4_ignore_auto_dns"))
+            return cerr(c, "Option --ipv4-ignore-auto-dns requires --device to be specified");
+        if (T(c, "ipv6_ignore_auto_dns"))
+            return cerr(c, "Option --ipv6-ignore-auto-dns requires --device to be specified");
+    }
+    const char *dev = S(c, "device");
+    struct ks_cmdrec **l;
+    size_t n = data_of(c, "Network", &l);
+    for (size_t i = 0; i < n; i++) {
+        const char *d2 = rec_s(l[i], "device");
+        if (strcmp(dev ? dev : "", d2 ? d2 : "") == 0 && (dev && *dev))
+            return cwarn(c, "A network device with the name %s has already been defined.", dev);
+    }
+    return 0;
+}
+
+static int ck_logvol(struct cctx *c)
+{
+    if (c->ns->extra.n)
+        return unexpected(c, "logvol");
+    if (T(c, "pbkdf_time") && T(c, "pbkdf_iterations"))
+        return cerr(c, "Only one of --pbkdf-time and --pbkdf-iterations can be specified.");
+    const char *vg = S(c, "vgname"), *nm = S(c, "name");
+    struct ks_cmdrec **l;
+    size_t n = data_of(c, "LogVol", &l);
+    for (size_t i = 0; i < n; i++) {
+        const char *v2 = rec_s(l[i], "vgname"), *n2 = rec_s(l[i], "name");
+        if (vg && nm && v2 && n2 && !strcmp(vg, v2) && !strcmp(nm, n2))
+            return cwarn(c, "A logical volume with the name %s has already been defined in volume group %s.", nm, vg);
+    }
+    return 0;
+}
+
+static void list_from_extra(struct cctx *c, struct ks_value *v)
+{
+    ks_value_free(v);
+    v->kind = KS_V_LIST;
+    for (size_t i = 0; i < c->ns->extra.n; i++)
+        strv_push(&v->l, c->ns->extra.v[i]);
+    strv_free(&c->ns->extra);
+}
+
+static bool is_preexisting(struct cctx *c)
+{
+    const struct ks_value *f = V("format");
+    if (f && f->kind == KS_V_BOOL && !f->i)
+        setb(c, "preexist", true);
+    return T(c, "preexist");
+}
+
+static int ck_volgroup(struct cctx *c)
+{
+    /* add the derived dests first: adding may move the values */
+    ks_ns_add(c->ns, "vgname");
+    ks_ns_add(c->ns, "physvols");
+    struct ks_value *name = V("name"), *parts = V("partitions");
+    if (!parts || !name)
+        return 0;
+    if (!ks_value_truthy(parts)) {
+        if (c->ns->extra.n) {
+            list_from_extra(c, parts);
+        } else if (ks_value_truthy(name) && name->kind == KS_V_LIST) {
+            ks_value_free(parts);
+            parts->kind = KS_V_LIST;
+            for (size_t i = 1; i < name->l.n; i++)
+                strv_push(&parts->l, name->l.v[i]);
+            while (name->l.n > 1)
+                free(name->l.v[--name->l.n]);
+        }
+    }
+    if (c->ns->extra.n)
+        return unexpected(c, "volgroup");
+    bool pre = is_preexisting(c);
+    if (!ks_value_truthy(name))
+        return cerr(c, "volgroup must be given a VG name");
+    if (!ks_value_truthy(parts) && !pre)
+        return cerr(c, "volgroup must be given a list of partitions");
+    if (ks_value_truthy(parts) && pre)
+        return cerr(c, "Members may not be specified for preexisting volgroup");
+    const struct ks_value *rs = V("reserved_space"), *rp = V("reserved_percent");
+    if (rs && rs->kind == KS_V_INT && rs->i < 0)
+        return cerr(c, "Volume group reserved space must be a positive integer.");
+    if (rp && rp->kind == KS_V_INT && !(rp->i > 0 && rp->i < 100))
+        return cerr(c, "Volume group reserved space percentage must be between 1 and 99.");
+    struct ks_value *vg = ks_ns_add(c->ns, "vgname");
+    ks_value_set_str(vg, name->l.v[0]);
+    struct ks_value *pv = ks_ns_add(c->ns, "physvols");
+    ks_value_copy(pv, parts);
+    struct ks_cmdrec **l;
+    size_t n = data_of(c, "VolGroup", &l);
+    for (size_t i = 0; i < n; i++)
+        if (rec_s(l[i], "vgname") && !strcmp(rec_s(l[i], "vgname"), vg->s))
+            return cwarn(c, "A volgroup with the name %s has already been defined.", vg->s);
+    return 0;
+}
+
+static int ck_raid(struct cctx *c)
+{
+    if (extra_has_option(c))
+        return unexpected(c, "raid");
+    struct ks_value *parts = V("partitions");
+    if (parts && !ks_value_truthy(parts) && c->ns->extra.n)
+        list_from_extra(c, parts);
+    bool pre = is_preexisting(c);
+    if (!(parts && ks_value_truthy(parts)) && !pre)
+        return cerr(c, "Partitions required for %s", "raid");
+    if (parts && ks_value_truthy(parts) && pre)
+        return cerr(c, "Members may not be specified for preexisting RAID device");
+    const char *dev = S(c, "device");
+    struct ks_cmdrec **l;
+    size_t n = data_of(c, "Raid", &l);
+    for (size_t i = 0; i < n; i++) {
+        const char *d2 = rec_s(l[i], "device");
+        if ((!dev && !d2) || (dev && d2 && !strcmp(dev, d2)))
+            if (cwarn(c, "A RAID device with the name %s has already been defined.", dev ? dev : "None") < 0)
+                return -1;
+    }
+    if (!pre && !T(c, "level"))
+        return cerr(c, "RAID Partition defined without RAID level");
+    if (pre && (!dev || !*dev))
+        return cerr(c, "Device required for preexisting RAID device");
+    if (!T(c, "format") && V("format") && T(c, "mkfsopts"))
+        return cerr(c, "--mkfsoptions with --noformat has no effect.");
+    if (T(c, "fsprofile") && T(c, "mkfsopts"))
+        return cerr(c, "--mkfsoptions and --fsprofile cannot be used together.");
+    if (T(c, "pbkdf_time") && T(c, "pbkdf_iterations"))
+        return cerr(c, "Only one of --pbkdf-time and --pbkdf-iterations can be specified.");
+    return 0;
+}
+
+static int ck_btrfs(struct cctx *c)
+{
+    const struct ks_value *f = V("format");
+    if (f && f->kind == KS_V_BOOL && !f->i)
+        setb(c, "preexist", true);
+    else if (T(c, "preexist"))
+        setb(c, "format", false);
+    ks_ns_add(c->ns, "mountpoint");
+    ks_ns_add(c->ns, "devices");
+    if (!c->ns->extra.n)
+        return cerr(c, "btrfs must be given a mountpoint");
+    if (extra_has_option(c))
+        return unexpected(c, "btrfs");
+    struct ks_value *mp = ks_ns_add(c->ns, "mountpoint");
+    ks_value_set_str(mp, c->ns->extra.v[0]);
+    const char *m = mp->s;
+    struct ks_value *dv = ks_ns_add(c->ns, "devices");
+    ks_value_free(dv);
+    dv->kind = KS_V_LIST;
+    for (size_t i = 1; i < c->ns->extra.n; i++)
+        strv_push(&dv->l, c->ns->extra.v[i]);
+    strv_free(&c->ns->extra);
+    if (!dv->l.n && !T(c, "subvol"))
+        return cerr(c, "btrfs must be given a list of partitions");
+    if (!dv->l.n)
+        return cerr(c, "btrfs subvol requires specification of parent volume");
+    if (T(c, "subvol") && !T(c, "name"))
+        return cerr(c, "btrfs subvolume requires a name");
+    if ((T(c, "preexist") || !T(c, "format")) && T(c, "mkfsopts"))
+        return cerr(c, "--mkfsoptions with --noformat or --useexisting has no effect.");
+    struct ks_cmdrec **l;
+    size_t n = data_of(c, "BTRFS", &l);
+    for (size_t i = 0; i < n; i++)
+        if (rec_s(l[i], "mountpoint") && !strcmp(rec_s(l[i], "mountpoint"), m))
+            return cwarn(c, "A btrfs volume with the mountpoint %s has already been defined.", m);
+    return 0;
+}
+
+static int ck_user(struct cctx *c)
+{
+    const char *nm = S(c, "name");
+    struct ks_cmdrec **l;
+    size_t n = data_of(c, "User", &l);
+    for (size_t i = 0; i < n; i++)
+        if (nm && rec_s(l[i], "name") && !strcmp(rec_s(l[i], "name"), nm))
+            return cwarn(c, "A user with the name %s has already been defined.", nm);
+    return 0;
+}
+
+static int ck_group(struct cctx *c)
+{
+    const char *nm = S(c, "name");
+    struct ks_cmdrec **l;
+    size_t n = data_of(c, "Group", &l);
+    for (size_t i = 0; i < n; i++)
+        if (nm && rec_s(l[i], "name") && !strcmp(rec_s(l[i], "name"), nm))
+            return cwarn(c, "A group with the name %s has already been defined.", nm);
+    return 0;
+}
+
+static int ck_reqpart(struct cctx *c) { (void)c; return 0; }
+
+static const struct { const char *family; check_fn fn; bool known; } checks[] = {
+    { "AutoPart", ck_autopart, false },
+    { "Bootloader", ck_bootloader, false },
+    { "Cdrom", ck_noargs, false },
+    { "DisplayMode", ck_displaymode, false },
+    { "Eula", ck_eula, true },
+    { "Firewall", ck_firewall, false },
+    { "Group", ck_group, false },
+    { "Hmc", ck_noargs, false },
+    { "Keyboard", ck_keyboard, false },
+    { "Lang", ck_lang, false },
+    { "LogVol", ck_logvol, true },
+    { "Network", ck_network, false },
+    { "Partition", ck_part, true },
+    { "Repo", ck_repo, false },
+    { "ReqPart", ck_reqpart, false },
+    { "RootPw", ck_rootpw, true },
+    { "Services", ck_services, false },
+    { "Timezone", ck_timezone, false },
+    { "Url", ck_url, false },
+    { "User", ck_user, false },
+    { "VolGroup", ck_volgroup, true },
+    { "Raid", ck_raid, true },
+    { "BTRFS", ck_btrfs, true },
+    { "XConfig", ck_xconfig, false },
+    { "ZeroMbr", ck_zerombr, true },
+};
+
+static int check_index(const char *family)
+{
+    for (size_t i = 0; i < sizeof checks / sizeof checks[0]; i++)
+        if (strcmp(checks[i].family, family) == 0)
+            return (int)i;
+    return -1;
+}
+
+/* ------------------------------------------------------------------------ */
+/* records                                                                  */
+
+void ks_cmdrec_free(struct ks_cmdrec *r)
+{
+    if (!r)
+        return;
+    for (size_t i = 0; i < r->n; i++)
+        ks_value_free(&r->vals[i]);
+    free(r->vals);
+    free(r->dests);
+    free(r->name);
+    free(r->text);
+    free(r->loc.file);
+    free(r);
+}
+
+static struct ks_cmdrec *rec_from_ns(struct cctx *c, struct ks_ns *ns)
+{
+    struct ks_cmdrec *r = xcalloc(1, sizeof *r);
+    ks_loc_set(&r->loc, c->file, c->line);
+    r->name = xstrdup(c->name);
+    r->family = c->cls->family;
+    r->cls = c->cls_idx;
+    r->seen = true;
+    r->n = ns->n;
+    r->dests = ns->dests;
+    r->vals = ns->vals;
+    ns->dests = NULL;
+    ns->vals = NULL;
+    ns->n = 0;
+    return r;
+}
+
+/* values the parser left as None: the attribute's initial value */
+static void rec_init_defaults(struct ks_cmdrec *r, const struct ks_cmdclass *cls)
+{
+    for (size_t i = 0; i < r->n; i++) {
+        if (r->vals[i].kind != KS_V_NONE)
+            continue;
+        for (int k = 0; k < cls->n_opts; k++)
+            if (strcmp(cls->opts[k].dest, r->dests[i]) == 0) {
+                ks_value_decode(&r->vals[i], cls->opts[k].init);
+                break;
+            }
+    }
+}
+
+const struct ks_value *ks_rec_get(const struct ks_cmdrec *r, const char *dest)
+{
+    if (!r)
+        return NULL;
+    for (size_t i = 0; i < r->n; i++)
+        if (strcmp(r->dests[i], dest) == 0)
+            return &r->vals[i];
     return NULL;
 }
 
-const char *ks_arg_str(const struct ks_args *a, const char *name)
+const char *ks_rec_str(const struct ks_cmdrec *r, const char *dest)
 {
-    const struct ks_optval *v = ks_arg(a, name);
-    return v ? v->str : NULL;
+    const struct ks_value *v = ks_rec_get(r, dest);
+    return v && v->kind == KS_V_STR ? v->s : NULL;
 }
 
-bool ks_arg_bool(const struct ks_args *a, const char *name)
+long long ks_rec_int(const struct ks_cmdrec *r, const char *dest, long long dflt)
 {
-    const struct ks_optval *v = ks_arg(a, name);
-    return v && v->num;
+    const struct ks_value *v = ks_rec_get(r, dest);
+    return v && (v->kind == KS_V_INT || v->kind == KS_V_BOOL) ? v->i : dflt;
 }
 
-static char *dup_arg(const struct ks_args *a, const char *name)
+bool ks_rec_bool(const struct ks_cmdrec *r, const char *dest)
 {
-    const char *s = ks_arg_str(a, name);
-    return s ? xstrdup(s) : NULL;
+    const struct ks_value *v = ks_rec_get(r, dest);
+    return v && ks_value_truthy(v);
 }
 
-static void copy_list(strv_t *dst, const struct ks_args *a, const char *name)
+static struct ks_cmdrec *single_of(struct cctx *c, const char *family)
 {
-    const struct ks_optval *v = ks_arg(a, name);
-    for (size_t i = 0; v && i < v->list.n; i++)
-        strv_push(dst, v->list.v[i]);
+    for (size_t i = 0; i < ks_n_classes; i++)
+        if (c->st->single[i] && strcmp(ks_classes[i].family, family) == 0)
+            return c->st->single[i];
+    return NULL;
 }
 
-static long int_arg(const struct ks_args *a, const char *name)
+static size_t data_of(struct cctx *c, const char *family, struct ks_cmdrec ***out)
 {
-    const struct ks_optval *v = ks_arg(a, name);
-    return v ? v->num : -1;
-}
-
-static int clamp_int(long v) { return v > INT_MAX ? INT_MAX : v < INT_MIN ? INT_MIN : (int)v; }
-
-#define CERR(c, ...) (ks_diag((c)->st, KS_ERROR, (c)->file, (c)->line, __VA_ARGS__), -1)
-#define CWARN(c, ...) ks_diag((c)->st, KS_WARNING, (c)->file, (c)->line, __VA_ARGS__)
-
-/* ------------------------------------------------------------------------ */
-/* handlers                                                                 */
-
-static const struct ks_opt repo_opts[] = {
-    { "--name", { 0 }, KS_OPT_STR, KS_OPTF_REQUIRED },
-    { "--baseurl", { 0 }, KS_OPT_STR, 0 },
-    { "--mirrorlist", { 0 }, KS_OPT_STR, 0 },
-    { "--metalink", { 0 }, KS_OPT_STR, 0 },
-    { "--cost", { 0 }, KS_OPT_INT, 0 },
-    { "--excludepkgs", { 0 }, KS_OPT_LIST, 0 },
-    { "--includepkgs", { 0 }, KS_OPT_LIST, 0 },
-    { "--proxy", { 0 }, KS_OPT_STR, 0 },
-    { "--noverifyssl", { 0 }, KS_OPT_BOOL, 0 },
-    { "--sslcacert", { 0 }, KS_OPT_STR, 0 },
-    { "--sslclientcert", { 0 }, KS_OPT_STR, 0 },
-    { "--sslclientkey", { 0 }, KS_OPT_STR, 0 },
-    { "--ignoregroups", { 0 }, KS_OPT_KSBOOL, 0 },
-    { "--install", { 0 }, KS_OPT_BOOL, 0 },
-    { NULL, { 0 }, 0, 0 },
-};
-
-static int h_repo(struct ks_cmdctx *c, const struct ks_args *a)
-{
-    const char *name = ks_arg_str(a, "--name");
-    int n_src = !!ks_arg(a, "--baseurl") + !!ks_arg(a, "--mirrorlist") + !!ks_arg(a, "--metalink");
-    if (n_src == 0)
-        return CERR(c, "One of --baseurl, --mirrorlist or --metalink must be specified for repo command.");
-    if (n_src > 1)
-        return CERR(c, "Only one of --baseurl, --mirrorlist and --metalink may be specified for repo command.");
-    struct kickstart *ks = c->st->ks;
-    for (size_t i = 0; i < ks->n_repos; i++)
-        if (strcmp(ks->repos[i].name, name) == 0)
-            CWARN(c, "A repo with the name %s has already been defined.", name);
-    ks->repos = xrealloc(ks->repos, sizeof *ks->repos * (ks->n_repos + 1));
-    struct ks_repo *r = &ks->repos[ks->n_repos++];
-    memset(r, 0, sizeof *r);
-    ks_loc_set(&r->loc, c->file, c->line);
-    r->name = xstrdup(name);
-    r->baseurl = dup_arg(a, "--baseurl");
-    r->mirrorlist = dup_arg(a, "--mirrorlist");
-    r->metalink = dup_arg(a, "--metalink");
-    r->proxy = dup_arg(a, "--proxy");
-    r->sslcacert = dup_arg(a, "--sslcacert");
-    r->sslclientcert = dup_arg(a, "--sslclientcert");
-    r->sslclientkey = dup_arg(a, "--sslclientkey");
-    r->cost = clamp_int(int_arg(a, "--cost"));
-    copy_list(&r->excludepkgs, a, "--excludepkgs");
-    copy_list(&r->includepkgs, a, "--includepkgs");
-    r->noverifyssl = ks_arg_bool(a, "--noverifyssl");
-    r->install = ks_arg_bool(a, "--install");
-    r->ignoregroups = ks_arg_bool(a, "--ignoregroups");
+    for (size_t i = 0; i < ks_n_classes; i++)
+        if (c->st->n_data[i] && strcmp(ks_classes[i].family, family) == 0) {
+            *out = c->st->data[i];
+            return c->st->n_data[i];
+        }
+    *out = NULL;
     return 0;
 }
 
-static const struct ks_opt url_opts[] = {
-    { "--url", { 0 }, KS_OPT_STR, 0 },
-    { "--mirrorlist", { 0 }, KS_OPT_STR, 0 },
-    { "--metalink", { 0 }, KS_OPT_STR, 0 },
-    { "--proxy", { 0 }, KS_OPT_STR, 0 },
-    { "--noverifyssl", { 0 }, KS_OPT_BOOL, 0 },
-    { "--sslcacert", { 0 }, KS_OPT_STR, 0 },
-    { "--sslclientcert", { 0 }, KS_OPT_STR, 0 },
-    { "--sslclientkey", { 0 }, KS_OPT_STR, 0 },
-    { NULL, { 0 }, 0, 0 },
-};
-
-static int h_url(struct ks_cmdctx *c, const struct ks_args *a)
+void ks_state_init(struct ks_state *st)
 {
-    int n_src = !!ks_arg(a, "--url") + !!ks_arg(a, "--mirrorlist") + !!ks_arg(a, "--metalink");
-    if (n_src == 0)
-        return CERR(c, "One of --url, --mirrorlist or --metalink must be specified for url command.");
-    if (n_src > 1)
-        return CERR(c, "Only one of --url, --mirrorlist and --metalink may be specified for url command.");
-    struct ks_url *u = &c->st->ks->url;
-    ks_url_clear(u);
-    u->seen = true;
-    ks_loc_set(&u->loc, c->file, c->line);
-    u->url = dup_arg(a, "--url");
-    u->mirrorlist = dup_arg(a, "--mirrorlist");
-    u->metalink = dup_arg(a, "--metalink");
-    u->proxy = dup_arg(a, "--proxy");
-    u->sslcacert = dup_arg(a, "--sslcacert");
-    u->sslclientcert = dup_arg(a, "--sslclientcert");
-    u->sslclientkey = dup_arg(a, "--sslclientkey");
-    u->noverifyssl = ks_arg_bool(a, "--noverifyssl");
-    return 0;
-}
-
-static const struct ks_opt lang_opts[] = {
-    { "--addsupport", { 0 }, KS_OPT_LIST, 0 },
-    { NULL, { 0 }, 0, 0 },
-};
-
-static int h_lang(struct ks_cmdctx *c, const struct ks_args *a)
-{
-    if (a->pos.n != 1)
-        return CERR(c, "Kickstart command %s requires one argument", c->name);
-    struct ks_lang *l = &c->st->ks->lang;
-    ks_lang_clear(l);
-    l->seen = true;
-    ks_loc_set(&l->loc, c->file, c->line);
-    l->lang = xstrdup(a->pos.v[0]);
-    copy_list(&l->addsupport, a, "--addsupport");
-    return 0;
-}
-
-static const struct ks_opt timezone_opts[] = {
-    { "--utc", { "--isUtc", NULL }, KS_OPT_BOOL, 0 },
-    { "--nontp", { 0 }, KS_OPT_BOOL, 0 },
-    { "--ntpservers", { 0 }, KS_OPT_LIST, 0 },
-    { NULL, { 0 }, 0, 0 },
-};
-
-static int h_timezone(struct ks_cmdctx *c, const struct ks_args *a)
-{
-    if (a->pos.n > 1)
-        return CERR(c, "One or zero arguments are expected for the %s command", c->name);
-    if (ks_arg(a, "--nontp") && ks_arg(a, "--ntpservers"))
-        return CERR(c, "Options --nontp and --ntpservers are mutually exclusive");
-    struct ks_timezone *t = &c->st->ks->timezone;
-    ks_timezone_clear(t);
-    t->seen = true;
-    ks_loc_set(&t->loc, c->file, c->line);
-    t->timezone = a->pos.n ? xstrdup(a->pos.v[0]) : NULL;
-    t->utc = ks_arg_bool(a, "--utc");
-    t->nontp = ks_arg_bool(a, "--nontp");
-    copy_list(&t->ntpservers, a, "--ntpservers");
-    return 0;
-}
-
-static const struct ks_opt rootpw_opts[] = {
-    { "--iscrypted", { 0 }, KS_OPT_BOOL, 0 },
-    { "--plaintext", { 0 }, KS_OPT_BOOL, 0 },
-    { "--lock", { 0 }, KS_OPT_BOOL, 0 },
-    { "--allow-ssh", { 0 }, KS_OPT_BOOL, 0 },
-    { NULL, { 0 }, 0, 0 },
-};
-
-static int h_rootpw(struct ks_cmdctx *c, const struct ks_args *a)
-{
-    bool lock = ks_arg_bool(a, "--lock");
-    if (a->pos.n > 1 || (a->pos.n == 0 && !lock))
-        return CERR(c, "A single argument is expected for the %s command", c->name);
-    if (ks_arg(a, "--iscrypted") && ks_arg(a, "--plaintext"))
-        return CERR(c, "%s and %s are mutually exclusive", "--iscrypted", "--plaintext");
-    struct ks_rootpw *r = &c->st->ks->rootpw;
-    ks_rootpw_clear(r);
-    r->seen = true;
-    ks_loc_set(&r->loc, c->file, c->line);
-    r->password = a->pos.n ? xstrdup(a->pos.v[0]) : NULL;
-    r->iscrypted = ks_arg_bool(a, "--iscrypted");
-    r->plaintext = ks_arg_bool(a, "--plaintext");
-    r->lock = lock;
-    r->allow_ssh = ks_arg_bool(a, "--allow-ssh");
-    return 0;
-}
-
-static const struct ks_opt bootloader_opts[] = {
-    { "--append", { 0 }, KS_OPT_STR, 0 },
-    { "--timeout", { 0 }, KS_OPT_INT, 0 },
-    { "--location", { 0 }, KS_OPT_STR, 0 },
-    { "--password", { 0 }, KS_OPT_STR, 0 },
-    { "--iscrypted", { 0 }, KS_OPT_BOOL, 0 },
-    { "--boot-drive", { 0 }, KS_OPT_STR, 0 },
-    { "--md5pass", { 0 }, KS_OPT_STR, 0 },
-    { "--driveorder", { 0 }, KS_OPT_LIST, 0 },
-    { "--leavebootorder", { 0 }, KS_OPT_BOOL, 0 },
-    { "--extlinux", { 0 }, KS_OPT_BOOL, 0 },
-    { "--disabled", { 0 }, KS_OPT_BOOL, 0 },
-    { "--nombr", { 0 }, KS_OPT_BOOL, 0 },
-    { "--default", { 0 }, KS_OPT_STR, 0 },
-    { "--sdboot", { 0 }, KS_OPT_BOOL, 0 },
-    { "--zipl", { 0 }, KS_OPT_BOOL, 0 },
-    { "--secure-boot", { 0 }, KS_OPT_BOOL, 0 },
-    { "--linear", { 0 }, KS_OPT_BOOL, KS_OPTF_DEPRECATED },
-    { "--nolinear", { 0 }, KS_OPT_BOOL, KS_OPTF_DEPRECATED },
-    { "--useLilo", { 0 }, KS_OPT_BOOL, KS_OPTF_DEPRECATED },
-    { "--lba32", { 0 }, KS_OPT_BOOL, KS_OPTF_DEPRECATED },
-    { "--upgrade", { 0 }, KS_OPT_BOOL, KS_OPTF_DEPRECATED },
-    { NULL, { 0 }, 0, 0 },
-};
-
-static int h_bootloader(struct ks_cmdctx *c, const struct ks_args *a)
-{
-    long timeout = int_arg(a, "--timeout");
-    if (ks_arg(a, "--timeout") && timeout < 0)
-        return CERR(c, "option --timeout: value must not be negative: %ld", timeout);
-    struct ks_bootloader *b = &c->st->ks->bootloader;
-    ks_bootloader_clear(b);
-    b->seen = true;
-    ks_loc_set(&b->loc, c->file, c->line);
-    b->append = dup_arg(a, "--append");
-    b->location = dup_arg(a, "--location");
-    b->boot_drive = dup_arg(a, "--boot-drive");
-    b->timeout = clamp_int(timeout);
-    b->iscrypted = ks_arg_bool(a, "--iscrypted");
-    if (ks_arg(a, "--md5pass")) {
-        b->password = dup_arg(a, "--md5pass");
-        b->iscrypted = true;
-    } else {
-        b->password = dup_arg(a, "--password");
-    }
-    return 0;
-}
-
-static const struct ks_opt part_opts[] = {
-    { "--size", { 0 }, KS_OPT_INT, 0 },
-    { "--maxsize", { 0 }, KS_OPT_INT, 0 },
-    { "--grow", { 0 }, KS_OPT_BOOL, 0 },
-    { "--fstype", { 0 }, KS_OPT_STR, 0 },
-    { "--label", { 0 }, KS_OPT_STR, 0 },
-    { "--ondisk", { "--ondrive", NULL }, KS_OPT_STR, 0 },
-    { "--fsoptions", { 0 }, KS_OPT_STR, 0 },
-    { "--asprimary", { 0 }, KS_OPT_BOOL, 0 },
-    /* accepted, not in the model */
-    { "--noformat", { 0 }, KS_OPT_BOOL, 0 },
-    { "--onpart", { "--usepart", NULL }, KS_OPT_STR, 0 },
-    { "--onbiosdisk", { 0 }, KS_OPT_STR, 0 },
-    { "--recommended", { 0 }, KS_OPT_BOOL, 0 },
-    { "--encrypted", { 0 }, KS_OPT_BOOL, 0 },
-    { "--passphrase", { 0 }, KS_OPT_STR, 0 },
-    { "--cipher", { 0 }, KS_OPT_STR, 0 },
-    { "--luks-version", { 0 }, KS_OPT_STR, 0 },
-    { "--pbkdf", { 0 }, KS_OPT_STR, 0 },
-    { "--pbkdf-memory", { 0 }, KS_OPT_INT, 0 },
-    { "--pbkdf-time", { 0 }, KS_OPT_INT, 0 },
-    { "--pbkdf-iterations", { 0 }, KS_OPT_INT, 0 },
-    { "--escrowcert", { 0 }, KS_OPT_STR, 0 },
-    { "--backuppassphrase", { 0 }, KS_OPT_BOOL, 0 },
-    { "--resize", { 0 }, KS_OPT_BOOL, 0 },
-    { "--hibernation", { 0 }, KS_OPT_BOOL, 0 },
-    { "--fsprofile", { 0 }, KS_OPT_STR, 0 },
-    { "--mkfsoptions", { 0 }, KS_OPT_STR, 0 },
-    { "--start", { 0 }, KS_OPT_INT, KS_OPTF_DEPRECATED },
-    { "--end", { 0 }, KS_OPT_INT, KS_OPTF_DEPRECATED },
-    { "--active", { 0 }, KS_OPT_BOOL, KS_OPTF_DEPRECATED },
-    { "--bytes-per-inode", { 0 }, KS_OPT_INT, KS_OPTF_DEPRECATED },
-    { NULL, { 0 }, 0, 0 },
-};
-
-static int h_part(struct ks_cmdctx *c, const struct ks_args *a)
-{
-    if (a->pos.n == 0)
-        return CERR(c, "Mount point required for %s", c->name);
-    if (a->pos.n > 1)
-        return CERR(c, "Unexpected arguments to %s command: %s", c->name, a->pos.v[1]);
-    long size = int_arg(a, "--size"), maxsize = int_arg(a, "--maxsize");
-    if (ks_arg(a, "--size") && size < 0)
-        return CERR(c, "option --size: value must not be negative: %ld", size);
-    if (ks_arg(a, "--maxsize") && maxsize < 0)
-        return CERR(c, "option --maxsize: value must not be negative: %ld", maxsize);
-    struct kickstart *ks = c->st->ks;
-    const char *mnt = a->pos.v[0];
-    if (strcmp(mnt, "swap") != 0 && strcmp(mnt, "None") != 0 && strcmp(mnt, "none") != 0 &&
-        ks_find_part(ks, mnt))
-        CWARN(c, "A partition with the mountpoint %s has already been defined.", mnt);
-    ks->parts = xrealloc(ks->parts, sizeof *ks->parts * (ks->n_parts + 1));
-    struct ks_part *p = &ks->parts[ks->n_parts++];
-    memset(p, 0, sizeof *p);
-    ks_loc_set(&p->loc, c->file, c->line);
-    p->mntpoint = xstrdup(mnt);
-    p->size = size;
-    p->maxsize = maxsize;
-    p->grow = ks_arg_bool(a, "--grow");
-    p->asprimary = ks_arg_bool(a, "--asprimary");
-    p->fstype = dup_arg(a, "--fstype");
-    p->label = dup_arg(a, "--label");
-    p->ondisk = dup_arg(a, "--ondisk");
-    p->fsoptions = dup_arg(a, "--fsoptions");
-    return 0;
+    st->single = xcalloc(ks_n_classes, sizeof *st->single);
+    st->data = xcalloc(ks_n_classes, sizeof *st->data);
+    st->n_data = xcalloc(ks_n_classes, sizeof *st->n_data);
 }
 
 /* ------------------------------------------------------------------------ */
-/* the table                                                                */
+/* versions                                                                 */
 
-#define IGN(n) { n, { 0 }, 0, NULL, 0, NULL }
-#define IGNM(n) { n, { 0 }, KS_CMD_MULTIPLE, NULL, 0, NULL }
-#define REMOVED(n) { n, { 0 }, KS_CMD_REMOVED, NULL, 0, NULL }
-#define DEPRECATED(n) { n, { 0 }, KS_CMD_DEPRECATED, NULL, 0, NULL }
-
-static const struct ks_command commands[] = {
-    /* applied to the model */
-    { "bootloader", { 0 }, 0, bootloader_opts, 0, h_bootloader },
-    { "lang", { 0 }, 0, lang_opts, 1, h_lang },
-    { "part", { "partition", NULL }, KS_CMD_MULTIPLE, part_opts, 1, h_part },
-    { "repo", { 0 }, KS_CMD_MULTIPLE, repo_opts, 0, h_repo },
-    { "rootpw", { 0 }, 0, rootpw_opts, 1, h_rootpw },
-    { "timezone", { 0 }, 0, timezone_opts, 1, h_timezone },
-    { "url", { 0 }, 0, url_opts, 0, h_url },
-    /* accepted, not applied (current Fedora syntax) */
-    IGN("authselect"), IGN("autopart"), IGN("bootc"), IGNM("btrfs"), IGN("cdrom"),
-    IGN("clearpart"), IGN("cmdline"), IGNM("device"), IGN("deviceprobe"), IGNM("dmraid"),
-    IGNM("driverdisk"), IGN("eula"), IGNM("fcoe"), IGN("firewall"), IGN("firstboot"),
-    IGN("graphical"), IGNM("group"), IGN("halt"), IGN("harddrive"), IGN("hmc"),
-    IGN("ignoredisk"), IGN("install"), IGNM("iscsi"), IGN("iscsiname"), IGN("keyboard"),
-    IGN("liveimg"), IGN("logging"), IGNM("logvol"), IGN("mediacheck"), IGNM("mount"),
-    IGNM("multipath"), IGNM("network"), IGN("nfs"), IGN("ostreecontainer"),
-    IGN("ostreesetup"), IGN("poweroff"), IGNM("raid"), IGN("rdp"), IGN("realm"),
-    IGN("reboot"), IGN("reqpart"), IGN("rescue"), IGN("selinux"), IGN("services"),
-    IGN("shutdown"), IGN("skipx"), IGNM("snapshot"), IGNM("sshkey"), IGNM("sshpw"),
-    IGNM("stratisfs"), IGNM("stratispool"), IGN("text"), IGNM("timesource"),
-    IGN("updates"), IGNM("user"), IGN("vnc"), IGNM("volgroup"), IGN("xconfig"),
-    IGN("zerombr"), IGNM("zfcp"), IGN("zipl"),
-    /* RHEL syntax, accepted for compatibility */
-    IGN("rhsm"), IGN("syspurpose"),
-    /* removed from the current syntax: warn and ignore (old livecd kickstarts) */
-    REMOVED("auth"), REMOVED("authconfig"), REMOVED("autostep"), IGNM("module"),
-    REMOVED("method"), IGNM("nvdimm"), REMOVED("upgrade"), REMOVED("interactive"),
-    REMOVED("langsupport"), REMOVED("monitor"), REMOVED("mouse"), REMOVED("key"),
-};
-
-#define N_COMMANDS (sizeof commands / sizeof commands[0])
-
-size_t ks_n_commands(void) { return N_COMMANDS; }
-
-static int lookup(const char *name)
+const struct ks_version *ks_version_get(const char *name)
 {
-    for (size_t i = 0; i < N_COMMANDS; i++) {
-        if (strcmp(commands[i].name, name) == 0)
-            return (int)i;
-        for (int k = 0; k < 4 && commands[i].aliases[k]; k++)
-            if (strcmp(commands[i].aliases[k], name) == 0)
-                return (int)i;
+    if (!name)
+        name = "DEVEL";
+    for (const struct ks_version *v = ks_versions; v->name; v++)
+        if (strcasecmp(v->name, name) == 0)
+            return v;
+    return NULL;
+}
+
+int ks_version_lookup(const char *name, const char **canonical)
+{
+    const struct ks_version *v = ks_version_get(name);
+    if (!v)
+        return 0;
+    if (canonical)
+        *canonical = v->name;
+    return v->num;
+}
+
+const char *const *ks_version_names(void)
+{
+    static const char *names[128];
+    if (!names[0]) {
+        size_t n = 0;
+        for (const struct ks_version *v = ks_versions; v->name && n < 127; v++)
+            names[n++] = v->name;
+        /* sorted like Python's sorted() */
+        for (size_t i = 1; i < n; i++)
+            for (size_t j = i; j > 0 && strcmp(names[j - 1], names[j]) > 0; j--) {
+                const char *t = names[j];
+                names[j] = names[j - 1];
+                names[j - 1] = t;
+            }
     }
+    return names;
+}
+
+/* ------------------------------------------------------------------------ */
+/* dispatch                                                                 */
+
+static int lookup_cmd(const struct ks_version *v, const char *name)
+{
+    for (const struct ks_cmdmap *m = v->map; m->name; m++)
+        if (strcmp(m->name, name) == 0)
+            return m->cls;
     return -1;
 }
 
-bool ks_is_command(const char *name) { return lookup(name) >= 0; }
+static const char *const conflicts[][7] = {
+    { "Mount", "autopart", "partition", "raid", "volgroup", "logvol", "reqpart" },
+    { "Partition", "autopart", "mount", NULL },
+    { "Raid", "autopart", "mount", NULL },
+    { "VolGroup", "autopart", "mount", NULL },
+    { "LogVol", "autopart", "mount", NULL },
+    { "ReqPart", "autopart", "mount", NULL },
+    { "AutoPart", "partition", "raid", "volgroup", "logvol", "reqpart", "mount" },
+    { "OSTreeContainer", "ostreesetup", "bootc", NULL },
+    { "OSTreeSetup", "ostreecontainer", "bootc", NULL },
+    { "Bootc", "ostreesetup", "ostreecontainer", NULL },
+};
+
+static bool class_seen(struct ks_state *st, int cls)
+{
+    return cls >= 0 && (st->single[cls] || st->n_data[cls]);
+}
 
 int ks_run_command(struct ks_state *st, const char *file, int line, char *const *argv, size_t argc)
 {
-    int idx = lookup(argv[0]);
-    if (idx < 0) {
+    int ci = lookup_cmd(st->ver, argv[0]);
+    if (ci < 0) {
         ks_diag(st, KS_ERROR, file, line, "Unknown command: %s", argv[0]);
         return -1;
     }
-    const struct ks_command *cmd = &commands[idx];
-    if (st->cmd_seen[idx]++ && !(cmd->flags & KS_CMD_MULTIPLE))
-        ks_diag(st, KS_WARNING, file, line,
-                "A %s command was specified more than once; the last one is used.", argv[0]);
-    if (!cmd->handler) {
-        if (cmd->flags & KS_CMD_REMOVED)
-            ks_diag(st, KS_WARNING, file, line,
-                    "The %s command has been removed from kickstart; ignoring it.", argv[0]);
-        else if (cmd->flags & KS_CMD_DEPRECATED)
-            ks_diag(st, KS_WARNING, file, line,
-                    "The %s command has been deprecated and no longer has any effect.", argv[0]);
-        if (!strv_contains(&st->ks->ignored, argv[0]))
-            strv_push(&st->ks->ignored, argv[0]);
+    const struct ks_cmdclass *cls = &ks_classes[ci];
+    struct cctx cc = { st, file, line, argv[0], cls, ci, NULL, argv, argc }, *c = &cc;
+
+    /* conflicting commands (only in syntaxes that define them: F30+) */
+    for (size_t k = 0; k < sizeof conflicts / sizeof conflicts[0]; k++) {
+        if (strcmp(conflicts[k][0], cls->family) != 0)
+            continue;
+        if (strcmp(cls->family, "AutoPart") == 0 || strcmp(cls->family, "Raid") == 0 ||
+            strcmp(cls->family, "VolGroup") == 0 || strcmp(cls->family, "LogVol") == 0 ||
+            strcmp(cls->family, "ReqPart") == 0)
+            continue; /* the check is made from the other side only */
+        for (int j = 1; j < 7 && conflicts[k][j]; j++)
+            if (class_seen(st, lookup_cmd(st->ver, conflicts[k][j])))
+                return cerr(c, "The %s and %s commands can't be used at the same time.", argv[0],
+                            conflicts[k][j]);
+    }
+
+    if (cls->kind == CK_REMOVED)
+        return cerr(c, "%s has been removed.", argv[0]);
+    if (cls->kind == CK_DEPRECATED) {
+        cwarn(c, "Ignoring deprecated command on line %d:  The %s command has been deprecated and no longer has any effect.  It may be removed from future releases, which will result in a fatal error from kickstart.  Please modify your kickstart file to remove this command.", line, argv[0]);
         return 0;
     }
-    struct ks_args a;
-    int r = ks_getopt(st, file, line, argv[0], cmd->opts, argv + 1, argc - 1, &a);
-    if (r == 0 && (int)a.pos.n > cmd->max_pos && cmd->max_pos == 0) {
-        ks_diag(st, KS_ERROR, file, line, "Unexpected arguments to %s command: %s", argv[0],
-                a.pos.v[0]);
-        r = -1;
+    /* commands that take the rest of the line verbatim */
+    if (strcmp(cls->family, "Authselect") == 0 || strcmp(cls->family, "Authconfig") == 0) {
+        struct ks_ns ns;
+        ks_ns_parse(&ns, cls, argv, 0, true);
+        struct ks_cmdrec *r = rec_from_ns(c, &ns);
+        ks_ns_free(&ns);
+        const char *t = st->cur_text ? st->cur_text : "";
+        while (*t == ' ' || *t == '\t')
+            t++;
+        t += strlen(argv[0]) <= strlen(t) ? strlen(argv[0]) : strlen(t);
+        char *txt = xstrdup(t);
+        char *e = txt + strlen(txt);
+        while (e > txt && strchr(" \t\r\n\v\f", e[-1]))
+            *--e = 0;
+        char *b = txt;
+        while (*b && strchr(" \t\r\n\v\f", *b))
+            b++;
+        r->text = xstrdup(b);
+        free(txt);
+        ks_cmdrec_free(st->single[ci]);
+        st->single[ci] = r;
+        return 0;
     }
-    if (r == 0) {
-        struct ks_cmdctx c = { st, file, line, argv[0] };
-        r = cmd->handler(&c, &a);
+
+    int k = check_index(cls->family);
+    bool known = k >= 0 ? checks[k].known : false;
+    struct ks_ns ns;
+    int rc = ks_ns_parse(&ns, cls, argv + 1, argc - 1, known);
+    c->ns = &ns;
+    if (rc < 0) {
+        cerr(c, "%s", ns.err ? ns.err : "invalid arguments");
+        ks_ns_free(&ns);
+        return -1;
     }
-    ks_args_free(&a);
-    return r;
+    for (size_t i = 0; i < ns.deprecated.n; i++)
+        if (cwarn(c, "Ignoring deprecated option on line %d: The %s option has been deprecated and no longer has any effect. It may be removed from future releases, which will result in a fatal error from kickstart. Please modify your kickstart file to remove this option.", line, ns.deprecated.v[i]) < 0) {
+            ks_ns_free(&ns);
+            return -1;
+        }
+    /* nargs=1 positionals: the command keeps the one value (self.x = ns.x[0]) */
+    for (int q = 0; q < cls->n_opts; q++) {
+        const struct ks_optdef *od = &cls->opts[q];
+        if (od->names[0] || od->nargs != N_LIST1)
+            continue;
+        struct ks_value *pv = ks_ns_get(&ns, od->dest);
+        if (pv && pv->kind == KS_V_LIST) {
+            char *first = pv->l.n ? xstrdup(pv->l.v[0]) : xstrdup("");
+            ks_value_free(pv);
+            pv->kind = KS_V_STR;
+            pv->s = first;
+        }
+    }
+    if (k >= 0 && checks[k].fn(c) < 0) {
+        ks_ns_free(&ns);
+        return -1;
+    }
+    struct ks_cmdrec *r = rec_from_ns(c, &ns);
+    ks_ns_free(&ns);
+    if (cls->multi) {
+        rec_init_defaults(r, cls);
+        st->data[ci] = xrealloc(st->data[ci], sizeof *st->data[ci] * (st->n_data[ci] + 1));
+        st->data[ci][st->n_data[ci]++] = r;
+    } else {
+        struct ks_cmdrec *old = st->single[ci];
+        if (old)
+            ks_diag(st, KS_NOTICE, file, line,
+                    "A %s command was specified more than once; the last one is used.", argv[0]);
+        if (old) {
+            /* set_to_self: values given as None keep the earlier ones */
+            for (size_t i = 0; i < r->n; i++)
+                if (r->vals[i].kind == KS_V_NONE && i < old->n)
+                    ks_value_copy(&r->vals[i], &old->vals[i]);
+            ks_cmdrec_free(old);
+        }
+        rec_init_defaults(r, cls);
+        st->single[ci] = r;
+    }
+    (void)single_of;
+    return 0;
+}
+
+/* ------------------------------------------------------------------------ */
+/* the typed model                                                          */
+
+/* a string for the model: NULL when unset or empty */
+static char *dupv(const struct ks_cmdrec *r, const char *d)
+{
+    const char *s = ks_rec_str(r, d);
+    return s && *s ? xstrdup(s) : NULL;
+}
+
+static void copy_listv(strv_t *dst, const struct ks_cmdrec *r, const char *d)
+{
+    const struct ks_value *v = ks_rec_get(r, d);
+    if (v && v->kind == KS_V_LIST)
+        for (size_t i = 0; i < v->l.n; i++)
+            strv_push(dst, v->l.v[i]);
+}
+
+static int clampi(long long v) { return v > INT_MAX ? INT_MAX : v < INT_MIN ? INT_MIN : (int)v; }
+
+static void fill_model(struct kickstart *ks, struct ks_cmdrec *r)
+{
+    const char *f = r->family;
+    if (strcmp(f, "Lang") == 0) {
+        struct ks_lang *l = &ks->lang;
+        ks_lang_clear(l);
+        l->seen = true;
+        ks_loc_set(&l->loc, r->loc.file, r->loc.line);
+        l->lang = dupv(r, "lang");
+        copy_listv(&l->addsupport, r, "addsupport");
+    } else if (strcmp(f, "Timezone") == 0) {
+        struct ks_timezone *t = &ks->timezone;
+        ks_timezone_clear(t);
+        t->seen = true;
+        ks_loc_set(&t->loc, r->loc.file, r->loc.line);
+        const struct ks_value *v = ks_rec_get(r, "timezone");
+        if (v && v->kind == KS_V_LIST && v->l.n)
+            t->timezone = xstrdup(v->l.v[0]);
+        else if (v && v->kind == KS_V_STR)
+            t->timezone = xstrdup(v->s);
+        t->utc = ks_rec_bool(r, "isUtc");
+        t->nontp = ks_rec_bool(r, "nontp");
+        copy_listv(&t->ntpservers, r, "ntpservers");
+    } else if (strcmp(f, "RootPw") == 0) {
+        struct ks_rootpw *p = &ks->rootpw;
+        ks_rootpw_clear(p);
+        p->seen = true;
+        ks_loc_set(&p->loc, r->loc.file, r->loc.line);
+        const struct ks_value *v = ks_rec_get(r, "password");
+        if (v && v->kind == KS_V_STR && *v->s)
+            p->password = xstrdup(v->s);
+        p->iscrypted = ks_rec_bool(r, "isCrypted");
+        p->plaintext = !p->iscrypted && ks_rec_get(r, "isCrypted") &&
+                       ks_rec_get(r, "isCrypted")->kind == KS_V_BOOL;
+        p->lock = ks_rec_bool(r, "lock");
+        p->allow_ssh = ks_rec_bool(r, "allow_ssh");
+    } else if (strcmp(f, "Bootloader") == 0) {
+        struct ks_bootloader *b = &ks->bootloader;
+        ks_bootloader_clear(b);
+        b->seen = true;
+        ks_loc_set(&b->loc, r->loc.file, r->loc.line);
+        b->append = dupv(r, "appendLine");
+        b->location = dupv(r, "location");
+        b->password = dupv(r, "password");
+        b->boot_drive = dupv(r, "bootDrive");
+        const struct ks_value *v = ks_rec_get(r, "timeout");
+        b->timeout = v && v->kind == KS_V_INT ? clampi(v->i) : -1;
+        b->iscrypted = ks_rec_bool(r, "isCrypted");
+        if (b->password && !*b->password) {
+            free(b->password);
+            b->password = NULL;
+        }
+    } else if (strcmp(f, "Url") == 0) {
+        struct ks_url *u = &ks->url;
+        ks_url_clear(u);
+        u->seen = true;
+        ks_loc_set(&u->loc, r->loc.file, r->loc.line);
+        u->url = dupv(r, "url");
+        u->mirrorlist = dupv(r, "mirrorlist");
+        u->metalink = dupv(r, "metalink");
+        u->proxy = dupv(r, "proxy");
+        u->sslcacert = dupv(r, "sslcacert");
+        u->sslclientcert = dupv(r, "sslclientcert");
+        u->sslclientkey = dupv(r, "sslclientkey");
+        u->noverifyssl = ks_rec_bool(r, "noverifyssl");
+    } else if (strcmp(f, "Repo") == 0) {
+        ks->repos = xrealloc(ks->repos, sizeof *ks->repos * (ks->n_repos + 1));
+        struct ks_repo *p = &ks->repos[ks->n_repos++];
+        memset(p, 0, sizeof *p);
+        ks_loc_set(&p->loc, r->loc.file, r->loc.line);
+        p->name = dupv(r, "name");
+        p->baseurl = dupv(r, "baseurl");
+        p->mirrorlist = dupv(r, "mirrorlist");
+        p->metalink = dupv(r, "metalink");
+        p->proxy = dupv(r, "proxy");
+        p->sslcacert = dupv(r, "sslcacert");
+        p->sslclientcert = dupv(r, "sslclientcert");
+        p->sslclientkey = dupv(r, "sslclientkey");
+        const struct ks_value *v = ks_rec_get(r, "cost");
+        p->cost = v && v->kind == KS_V_INT ? clampi(v->i) : -1;
+        copy_listv(&p->excludepkgs, r, "excludepkgs");
+        copy_listv(&p->includepkgs, r, "includepkgs");
+        p->noverifyssl = ks_rec_bool(r, "noverifyssl");
+        p->install = ks_rec_bool(r, "install");
+        p->ignoregroups = ks_rec_bool(r, "ignoregroups");
+    } else if (strcmp(f, "Partition") == 0) {
+        ks->parts = xrealloc(ks->parts, sizeof *ks->parts * (ks->n_parts + 1));
+        struct ks_part *p = &ks->parts[ks->n_parts++];
+        memset(p, 0, sizeof *p);
+        ks_loc_set(&p->loc, r->loc.file, r->loc.line);
+        p->mntpoint = dupv(r, "mntpoint");
+        const struct ks_value *v = ks_rec_get(r, "size");
+        p->size = v && v->kind == KS_V_INT ? (long)v->i : -1;
+        v = ks_rec_get(r, "maxSizeMB");
+        p->maxsize = v && v->kind == KS_V_INT && v->i > 0 ? (long)v->i : -1;
+        p->grow = ks_rec_bool(r, "grow");
+        p->asprimary = ks_rec_bool(r, "primOnly");
+        p->fstype = dupv(r, "fstype");
+        p->label = dupv(r, "label");
+        p->ondisk = dupv(r, "disk");
+        p->fsoptions = dupv(r, "fsopts");
+    } else if (strcmp(f, "ReqPart") == 0) {
+        ks->reqpart.seen = true;
+        ks_loc_set(&ks->reqpart.loc, r->loc.file, r->loc.line);
+        ks->reqpart.add_boot = ks_rec_bool(r, "addBoot");
+    } else if (strcmp(f, "ClearPart") == 0) {
+        ks->clearpart.seen = true;
+        ks_loc_set(&ks->clearpart.loc, r->loc.file, r->loc.line);
+        free(ks->clearpart.disklabel);
+        ks->clearpart.disklabel = dupv(r, "disklabel");
+        if (ks->clearpart.disklabel && !*ks->clearpart.disklabel) {
+            free(ks->clearpart.disklabel);
+            ks->clearpart.disklabel = NULL;
+        }
+        long long t = ks_rec_int(r, "type", -1);
+        const struct ks_value *dv = ks_rec_get(r, "devices");
+        if (dv && ks_value_truthy(dv))
+            t = 3;
+        ks->clearpart.linux_ = t == 0;
+        ks->clearpart.all = t == 1;
+        ks->clearpart.none = t == 2;
+        ks->clearpart.initlabel = ks_rec_bool(r, "initAll");
+        strv_free(&ks->clearpart.drives);
+        strv_free(&ks->clearpart.list);
+        copy_listv(&ks->clearpart.drives, r, "drives");
+        copy_listv(&ks->clearpart.list, r, "devices");
+    } else if (strcmp(f, "ZeroMbr") == 0) {
+        ks->zerombr.seen = true;
+        ks_loc_set(&ks->zerombr.loc, r->loc.file, r->loc.line);
+    } else {
+        if (!strv_contains(&ks->ignored, r->name))
+            strv_push(&ks->ignored, r->name);
+    }
+}
+
+void ks_state_finish(struct ks_state *st)
+{
+    struct kickstart *ks = st->ks;
+    for (size_t i = 0; i < ks_n_classes; i++) {
+        if (st->single[i]) {
+            fill_model(ks, st->single[i]);
+            ks->cmds = xrealloc(ks->cmds, sizeof *ks->cmds * (ks->n_cmds + 1));
+            ks->cmds[ks->n_cmds++] = st->single[i];
+        }
+        for (size_t j = 0; j < st->n_data[i]; j++) {
+            fill_model(ks, st->data[i][j]);
+            ks->cmds = xrealloc(ks->cmds, sizeof *ks->cmds * (ks->n_cmds + 1));
+            ks->cmds[ks->n_cmds++] = st->data[i][j];
+        }
+        free(st->data[i]);
+    }
+    free(st->single);
+    free(st->data);
+    free(st->n_data);
+    st->single = NULL;
+    st->data = NULL;
+    st->n_data = NULL;
 }

@@ -2,10 +2,13 @@
  *
  *  ks_lex.c       shell-like splitting of one line (Python shlex, posix mode,
  *                 comments=True, whitespace_split=True) and quoting for output
- *  ks_commands.c  the data-driven command table, optparse-like option parsing
- *                 and the handlers that fill the model
+ *  ks_table.c     generated syntax tables: classes, options, versions
+ *  ks_args.c      argparse-compatible option parsing over those tables
+ *  ks_commands.c  dispatch, per-family checks and the typed model
+ *  ks_write.c     the ksflatten writer (pykickstart's output format)
  *  ks_parse.c     the line reader: sections, %include, diagnostics
  *  ks_model.c     ks_free, ks_find_part, ks_write
+ *  ks_fetch.c     URL %include through the project's libcurl code
  */
 #ifndef KSC_KS_INTERNAL_H
 #define KSC_KS_INTERNAL_H
@@ -14,84 +17,76 @@
 #include <stdio.h>
 
 #include "ks.h"
+#include "ks_table.h"
 
 /* ---- ks_lex.c ---- */
-
-/* Split s[0..len) into tokens appended to out.  Returns 0, or -1 with *err set
- * to a static message ("No closing quotation", "No escaped character"). */
 int ks_split(const char *s, size_t len, strv_t *out, const char **err);
-/* s quoted so that ks_split() gives it back as one token (newly allocated). */
 char *ks_quote(const char *s);
 
-/* ---- option tables (ks_commands.c) ---- */
+/* ---- string builder ---- */
+struct sb { char *p; size_t n, cap; };
+void sb_add(struct sb *b, const char *s);
+void sb_addn(struct sb *b, const char *s, size_t n);
+void sb_printf(struct sb *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-enum ks_opt_type {
-    KS_OPT_BOOL,     /* --flag (store_true) */
-    KS_OPT_STR,      /* --opt=value / --opt value, the last one wins */
-    KS_OPT_INT,      /* like STR, must be a decimal integer */
-    KS_OPT_LIST,     /* comma separated, repeated options append */
-    KS_OPT_KSBOOL,   /* --opt=yes|no|true|false|on|off|1|0 */
-};
-
-enum {
-    KS_OPTF_REQUIRED   = 1 << 0,
-    KS_OPTF_DEPRECATED = 1 << 1,  /* warning, no effect */
-    KS_OPTF_REMOVED    = 1 << 2,  /* error */
-};
-
-struct ks_opt {
-    const char *name;             /* "--name" */
-    const char *aliases[4];       /* NULL terminated */
-    enum ks_opt_type type;
-    unsigned flags;
-};
-
-struct ks_optval {
-    bool set;
-    char *str;                    /* STR/INT: the text given */
-    long num;                     /* INT, KSBOOL (0/1), BOOL (1) */
-    strv_t list;                  /* LIST */
-};
-
-struct ks_args {
-    const struct ks_opt *opts;    /* table, terminated by name == NULL */
-    struct ks_optval *vals;       /* one per table entry */
-    size_t n_opts;
-    strv_t pos;                   /* positional arguments */
-};
-
-/* ---- parser state (ks_parse.c) ---- */
-
+/* ---- parser state ---- */
 struct ks_state {
     struct kickstart *ks;
     const struct ks_parse_opts *opts;
+    const struct ks_version *ver;
     int errors, warnings;
-    unsigned *cmd_seen;           /* per command table entry */
+    bool stop;                    /* errors_fatal and an error happened */
+    struct ks_cmdrec **single;    /* per class: the single command's record */
+    struct ks_cmdrec ***data;     /* per class: data records */
+    size_t *n_data;
+    const char *cur_file;
+    int cur_line;
+    const char *cur_text;         /* the raw line being processed */
 };
 
 void ks_diag(struct ks_state *st, enum ks_severity sev, const char *file, int line,
              const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
-/* Parse argv[0..argc) against opts (optparse rules: interspersed positionals,
- * "--opt=v" and "--opt v", unambiguous prefixes, "--" ends options).  Reports
- * problems and returns -1 if any error; args must be freed with
- * ks_args_free() either way.  what names the command/section in messages. */
-int  ks_getopt(struct ks_state *st, const char *file, int line, const char *what,
-               const struct ks_opt *opts, char *const *argv, size_t argc,
-               struct ks_args *args);
-void ks_args_free(struct ks_args *args);
-/* Lookups by the option's primary name ("--size"); NULL/false/-1 if unset. */
-const struct ks_optval *ks_arg(const struct ks_args *a, const char *name);
-const char *ks_arg_str(const struct ks_args *a, const char *name);
-bool ks_arg_bool(const struct ks_args *a, const char *name);
+/* ---- ks_args.c: argparse over a class's option table ---- */
+struct ks_ns {
+    const struct ks_cmdclass *cls;
+    size_t n;
+    const char **dests;           /* unique dests in table order */
+    struct ks_value *vals;
+    strv_t extra;                 /* unrecognised arguments (parse_known_args) */
+    char *err;                    /* first error, argparse wording */
+    strv_t deprecated;            /* deprecated options used */
+};
+/* Parse argv against cls's options.  known: like parse_known_args (extras
+ * collected), else unrecognised arguments are an error.  0, or -1 (ns->err). */
+int  ks_ns_parse(struct ks_ns *ns, const struct ks_cmdclass *cls, char *const *argv, size_t argc,
+                 bool known);
+void ks_ns_free(struct ks_ns *ns);
+struct ks_value *ks_ns_get(struct ks_ns *ns, const char *dest);
+/* dest's value, added (None) if the class has no such dest; dest must be static */
+struct ks_value *ks_ns_add(struct ks_ns *ns, const char *dest);
+void ks_value_free(struct ks_value *v);
+void ks_value_copy(struct ks_value *dst, const struct ks_value *src);
+void ks_value_set_str(struct ks_value *v, const char *s);
+void ks_value_decode(struct ks_value *v, const char *enc);
+bool ks_value_truthy(const struct ks_value *v);
 
-/* Run one command line (argv[0] is the command name).  Returns 0, or -1 if
- * an error was reported. */
-int ks_run_command(struct ks_state *st, const char *file, int line, char *const *argv,
-                   size_t argc);
-size_t ks_n_commands(void);
-/* true if name is a known command (or alias) */
-bool ks_is_command(const char *name);
+/* ---- ks_commands.c ---- */
+int  ks_run_command(struct ks_state *st, const char *file, int line, char *const *argv,
+                    size_t argc);
+void ks_state_init(struct ks_state *st);
+void ks_state_finish(struct ks_state *st);   /* moves records into st->ks */
+const struct ks_version *ks_version_get(const char *name);
+void ks_cmdrec_free(struct ks_cmdrec *r);
+struct ks_cmdrec *ks_rec_for_class(const struct kickstart *ks, const char *family, size_t idx);
+
+/* ---- ks_write.c ---- */
+void ks_write_commands(const struct kickstart *ks, struct sb *out);
+
+/* ---- ks_fetch.c ---- */
+/* Fetch a URL's content (NUL terminated).  0, or -1 with *err (malloc'd). */
+int ks_fetch_url(const char *url, char **buf, size_t *len, char **err);
+bool ks_is_url(const char *s);
 
 /* ---- ks_model.c ---- */
 void ks_loc_set(struct ks_loc *loc, const char *file, int line);

@@ -125,6 +125,25 @@ void ks_free(struct kickstart *ks)
     free(ks->scripts);
     ks_packages_clear(&ks->packages);
     strv_free(&ks->ignored);
+    for (size_t i = 0; i < ks->n_cmds; i++)
+        ks_cmdrec_free(ks->cmds[i]);
+    free(ks->cmds);
+    for (size_t i = 0; i < ks->n_certs; i++) {
+        free(ks->certs[i].loc.file);
+        free(ks->certs[i].filename);
+        free(ks->certs[i].dir);
+        free(ks->certs[i].type);
+        free(ks->certs[i].cert);
+    }
+    free(ks->certs);
+    strv_free(&ks->null_sections);
+    free(ks->platform);
+    free(ks->reqpart.loc.file);
+    free(ks->clearpart.loc.file);
+    free(ks->clearpart.disklabel);
+    strv_free(&ks->clearpart.drives);
+    strv_free(&ks->clearpart.list);
+    free(ks->zerombr.loc.file);
     free(ks);
 }
 
@@ -139,54 +158,7 @@ const struct ks_part *ks_find_part(const struct kickstart *ks, const char *mntpo
 }
 
 /* ------------------------------------------------------------------------ */
-/* writer                                                                   */
-
-static void w_str(FILE *out, const char *opt, const char *val)
-{
-    if (!val)
-        return;
-    char *q = ks_quote(val);
-    fprintf(out, " %s=%s", opt, q);
-    free(q);
-}
-
-static void w_flag(FILE *out, const char *opt, bool on)
-{
-    if (on)
-        fprintf(out, " %s", opt);
-}
-
-static void w_list(FILE *out, const char *opt, const strv_t *l)
-{
-    if (!l->n)
-        return;
-    size_t len = 0;
-    for (size_t i = 0; i < l->n; i++)
-        len += strlen(l->v[i]) + 1;
-    char *s = xmalloc(len + 1), *p = s;
-    for (size_t i = 0; i < l->n; i++)
-        p += sprintf(p, "%s%s", i ? "," : "", l->v[i]);
-    w_str(out, opt, s);
-    free(s);
-}
-
-static void w_pos(FILE *out, const char *val)
-{
-    if (!val)
-        return;
-    char *q = ks_quote(val);
-    fprintf(out, " %s", q);
-    free(q);
-}
-
-static void w_group(FILE *out, const char *prefix, const struct ks_group *g)
-{
-    char *q = ks_quote(g->name);
-    fprintf(out, "%s%s%s%s\n", prefix, g->environment ? "^" : "", q,
-            g->include == KS_GROUP_ALL ? " --optional"
-            : g->include == KS_GROUP_REQUIRED ? " --nodefaults" : "");
-    free(q);
-}
+/* writer: pykickstart's ksflatten format                                   */
 
 static const char *script_name(enum ks_script_type t)
 {
@@ -199,133 +171,102 @@ static const char *script_name(enum ks_script_type t)
     }
 }
 
-int ks_write(const struct kickstart *ks, FILE *out)
+static int cmp_str(const void *a, const void *b)
 {
-    if (ks->lang.seen) {
-        fputs("lang", out);
-        w_pos(out, ks->lang.lang);
-        w_list(out, "--addsupport", &ks->lang.addsupport);
-        fputc('\n', out);
-    }
-    if (ks->timezone.seen) {
-        fputs("timezone", out);
-        w_pos(out, ks->timezone.timezone);
-        w_flag(out, "--utc", ks->timezone.utc);
-        w_flag(out, "--nontp", ks->timezone.nontp);
-        w_list(out, "--ntpservers", &ks->timezone.ntpservers);
-        fputc('\n', out);
-    }
-    if (ks->rootpw.seen) {
-        fputs("rootpw", out);
-        w_flag(out, "--iscrypted", ks->rootpw.iscrypted);
-        w_flag(out, "--plaintext", ks->rootpw.plaintext);
-        w_flag(out, "--lock", ks->rootpw.lock);
-        w_flag(out, "--allow-ssh", ks->rootpw.allow_ssh);
-        w_pos(out, ks->rootpw.password);
-        fputc('\n', out);
-    }
-    if (ks->bootloader.seen) {
-        const struct ks_bootloader *b = &ks->bootloader;
-        fputs("bootloader", out);
-        w_str(out, "--append", b->append);
-        w_str(out, "--location", b->location);
-        w_str(out, "--boot-drive", b->boot_drive);
-        if (b->timeout >= 0)
-            fprintf(out, " --timeout=%d", b->timeout);
-        w_flag(out, "--iscrypted", b->iscrypted && b->password);
-        w_str(out, "--password", b->password);
-        fputc('\n', out);
-    }
-    if (ks->url.seen) {
-        const struct ks_url *u = &ks->url;
-        fputs("url", out);
-        w_str(out, "--url", u->url);
-        w_str(out, "--mirrorlist", u->mirrorlist);
-        w_str(out, "--metalink", u->metalink);
-        w_str(out, "--proxy", u->proxy);
-        w_flag(out, "--noverifyssl", u->noverifyssl);
-        w_str(out, "--sslcacert", u->sslcacert);
-        w_str(out, "--sslclientcert", u->sslclientcert);
-        w_str(out, "--sslclientkey", u->sslclientkey);
-        fputc('\n', out);
-    }
-    for (size_t i = 0; i < ks->n_repos; i++) {
-        const struct ks_repo *r = &ks->repos[i];
-        fputs("repo", out);
-        w_str(out, "--name", r->name);
-        w_str(out, "--baseurl", r->baseurl);
-        w_str(out, "--mirrorlist", r->mirrorlist);
-        w_str(out, "--metalink", r->metalink);
-        if (r->cost >= 0)
-            fprintf(out, " --cost=%d", r->cost);
-        w_list(out, "--excludepkgs", &r->excludepkgs);
-        w_list(out, "--includepkgs", &r->includepkgs);
-        w_str(out, "--proxy", r->proxy);
-        w_flag(out, "--noverifyssl", r->noverifyssl);
-        w_str(out, "--sslcacert", r->sslcacert);
-        w_str(out, "--sslclientcert", r->sslclientcert);
-        w_str(out, "--sslclientkey", r->sslclientkey);
-        if (r->ignoregroups)
-            fputs(" --ignoregroups=true", out);
-        w_flag(out, "--install", r->install);
-        fputc('\n', out);
-    }
-    for (size_t i = 0; i < ks->n_parts; i++) {
-        const struct ks_part *p = &ks->parts[i];
-        fputs("part", out);
-        w_pos(out, p->mntpoint);
-        if (p->size >= 0)
-            fprintf(out, " --size=%ld", p->size);
-        if (p->maxsize >= 0)
-            fprintf(out, " --maxsize=%ld", p->maxsize);
-        w_flag(out, "--grow", p->grow);
-        w_str(out, "--fstype", p->fstype);
-        w_str(out, "--label", p->label);
-        w_str(out, "--ondisk", p->ondisk);
-        w_str(out, "--fsoptions", p->fsoptions);
-        w_flag(out, "--asprimary", p->asprimary);
-        fputc('\n', out);
-    }
-    if (ks->packages.seen) {
-        const struct ks_packages *p = &ks->packages;
-        fputs("\n%packages", out);
-        w_flag(out, "--default", p->default_);
-        w_flag(out, "--excludedocs", p->excludedocs);
-        w_flag(out, "--ignoremissing", p->ignoremissing);
-        w_flag(out, "--nocore", p->nocore);
-        w_flag(out, "--exclude-weakdeps", p->exclude_weakdeps);
-        w_str(out, "--inst-langs", p->inst_langs);
-        w_flag(out, "--multilib", p->multilib != NULL);
-        if (p->retries >= 0)
-            fprintf(out, " --retries=%d", p->retries);
-        if (p->timeout >= 0)
-            fprintf(out, " --timeout=%d", p->timeout);
-        fputc('\n', out);
-        for (size_t i = 0; i < p->n_groups; i++)
-            w_group(out, "@", &p->groups[i]);
-        for (size_t i = 0; i < p->names.n; i++)
-            fprintf(out, "%s\n", p->names.v[i]);
-        for (size_t i = 0; i < p->n_excluded_groups; i++)
-            w_group(out, "-@", &p->excluded_groups[i]);
-        for (size_t i = 0; i < p->excludes.n; i++)
-            fprintf(out, "-%s\n", p->excludes.v[i]);
-        fputs("%end\n", out);
-    }
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+char *ks_flatten(const struct kickstart *ks)
+{
+    struct sb o = { 0 };
+    sb_add(&o, "# Generated by kscreate ksflatten (pykickstart 3.74 format)\n");
+    if (ks->platform && *ks->platform)
+        sb_printf(&o, "#platform=%s\n", ks->platform);
+    sb_printf(&o, "#version=%s\n", ks->version ? (ks->version_num == 45000 ? "DEVEL" : ks->version) : "DEVEL");
+    ks_write_commands(ks, &o);
     for (size_t i = 0; i < ks->n_scripts; i++) {
         const struct ks_script *s = &ks->scripts[i];
-        fprintf(out, "\n%s", script_name(s->type));
-        w_flag(out, "--nochroot", s->nochroot);
-        w_flag(out, "--erroronfail", s->erroronfail);
-        if (s->interpreter && strcmp(s->interpreter, "/bin/sh") != 0)
-            w_str(out, "--interpreter", s->interpreter);
-        w_str(out, "--log", s->log);
-        fputc('\n', out);
+        sb_printf(&o, "\n%s", script_name(s->type));
+        if (s->interpreter && *s->interpreter && strcmp(s->interpreter, "/bin/sh") != 0)
+            sb_printf(&o, " --interpreter=%s", s->interpreter);
+        if (s->type == KS_SCRIPT_POST && s->nochroot)
+            sb_add(&o, " --nochroot");
+        if (s->log)
+            sb_printf(&o, " --logfile=%s", s->log);
+        if (s->erroronfail)
+            sb_add(&o, " --erroronfail");
         const char *body = s->body ? s->body : "";
-        fputs(body, out);
-        if (*body && body[strlen(body) - 1] != '\n')
-            fputc('\n', out);
-        fputs("%end\n", out);
+        size_t bl = strlen(body);
+        if (bl && body[bl - 1] == '\n')
+            sb_printf(&o, "\n%s%%end\n", body);
+        else
+            sb_printf(&o, "\n%s\n%%end\n", body);
     }
+    if (ks->null_sections.n) {
+        sb_add(&o, "\n");
+        for (size_t i = 0; i < ks->null_sections.n; i++)
+            sb_add(&o, ks->null_sections.v[i]);
+    }
+    const struct ks_packages *p = &ks->packages;
+    struct sb h = { 0 }, body = { 0 };
+    if (p->default_) sb_add(&h, " --default");
+    if (p->excludedocs) sb_add(&h, " --excludedocs");
+    if (p->nocore) sb_add(&h, " --nocore");
+    if (p->ignoremissing) sb_add(&h, " --ignoremissing");
+    if (p->ignorebroken) sb_add(&h, " --ignorebroken");
+    bool old = ks->version_num < 32000;
+    if (p->inst_langs) sb_printf(&h, " --%s=%s", old ? "instLangs" : "inst-langs", p->inst_langs);
+    if (p->multilib) sb_add(&h, " --multilib");
+    if (p->exclude_weakdeps) sb_add(&h, old ? " --excludeWeakdeps" : " --exclude-weakdeps");
+    if (p->timeout >= 0) sb_printf(&h, " --timeout=%d", p->timeout);
+    if (p->retries >= 0) sb_printf(&h, " --retries=%d", p->retries);
+    for (size_t i = 0; i < p->n_groups; i++) {
+        const struct ks_group *g = &p->groups[i];
+        sb_printf(&body, "@%s%s%s\n", g->environment ? "^" : "", g->name,
+                  g->include == KS_GROUP_ALL ? " --optional"
+                  : g->include == KS_GROUP_REQUIRED ? " --nodefaults" : "");
+    }
+    char **names = xcalloc(p->names.n + 1, sizeof *names);
+    if (p->names.n) {
+        memcpy(names, p->names.v, p->names.n * sizeof *names);
+        qsort(names, p->names.n, sizeof *names, cmp_str);
+    }
+    for (size_t i = 0; i < p->names.n; i++)
+        sb_printf(&body, "%s\n", names[i]);
+    free(names);
+    for (size_t i = 0; i < p->n_excluded_groups; i++)
+        sb_printf(&body, "-@%s\n", p->excluded_groups[i].name);
+    names = xcalloc(p->excludes.n + 1, sizeof *names);
+    if (p->excludes.n) {
+        memcpy(names, p->excludes.v, p->excludes.n * sizeof *names);
+        qsort(names, p->excludes.n, sizeof *names, cmp_str);
+    }
+    for (size_t i = 0; i < p->excludes.n; i++)
+        sb_printf(&body, "-%s\n", names[i]);
+    free(names);
+    if (h.n || body.n || p->seen)
+        sb_printf(&o, "\n%%packages%s\n%s\n%%end\n", h.p ? h.p : "", body.p ? body.p : "");
+    free(h.p);
+    free(body.p);
+    for (size_t i = 0; i < ks->n_certs; i++) {
+        const struct ks_cert *c = &ks->certs[i];
+        if (!c->cert || !*c->cert)
+            continue;
+        sb_printf(&o, "\n%%certificate --filename=\"%s\"", c->filename ? c->filename : "None");
+        if (c->type)
+            sb_printf(&o, " --type=\"%s\"", c->type);
+        if (c->dir)
+            sb_printf(&o, " --dir=\"%s\"", c->dir);
+        sb_printf(&o, "\n%s\n%%end\n", c->cert);
+    }
+    return o.p ? o.p : xstrdup("");
+}
+
+int ks_write(const struct kickstart *ks, FILE *out)
+{
+    char *s = ks_flatten(ks);
+    fputs(s, out);
+    free(s);
     fflush(out);
     return ferror(out) ? -1 : 0;
 }

@@ -28,7 +28,7 @@ Requires: /bin/sh
 %description
 Sleeps in %pre so a test can interrupt the install.
 %pre
-echo "slow-scriptlet: sleeping"
+echo "slow-scriptlet: sleeping" >&2
 sleep 120
 %files
 EOF
@@ -51,6 +51,10 @@ EOF
 { common; cat <<'EOF'
 %packages
 @core
+kernel
+dracut
+syslinux
+grub2-efi-x64
 %end
 %post --erroronfail
 echo "about to fail"

@@ -11,24 +11,27 @@
 
 /* diagnostics collected as "FILE:LINE: E|W: message" */
 static strv_t diags;
-static int n_err, n_warn;
+static int n_err, n_warn, n_note;
 
 static void collect(void *ctx, enum ks_severity sev, const char *file, int line, const char *msg)
 {
     (void)ctx;
-    strv_push_take(&diags, xasprintf("%s:%d: %s: %s", file, line, sev == KS_ERROR ? "E" : "W", msg));
+    strv_push_take(&diags, xasprintf("%s:%d: %s: %s", file, line,
+                                     sev == KS_ERROR ? "E" : sev == KS_WARNING ? "W" : "N", msg));
     if (sev == KS_ERROR)
         n_err++;
-    else
+    else if (sev == KS_WARNING)
         n_warn++;
+    else
+        n_note++;
 }
 
-static const struct ks_parse_opts opts = { collect, NULL, NULL };
+static const struct ks_parse_opts opts = { .report = collect };
 
 static void reset(void)
 {
     strv_free(&diags);
-    n_err = n_warn = 0;
+    n_err = n_warn = n_note = 0;
 }
 
 static bool has_diag(const char *s)
@@ -39,6 +42,14 @@ static bool has_diag(const char *s)
     printf("# missing diagnostic: %s\n", s);
     for (size_t i = 0; i < diags.n; i++)
         printf("#   have: %s\n", diags.v[i]);
+    return false;
+}
+
+static bool has_diag_quiet(const char *prefix)
+{
+    for (size_t i = 0; i < diags.n; i++)
+        if (strstr(diags.v[i], prefix))
+            return true;
     return false;
 }
 
@@ -131,8 +142,8 @@ static void test_live(void)
         is_str(b->name, "updates", "repo 2 quoted --name value");
         is_str(b->baseurl, "http://example.org/updates/", "repo 2 baseurl");
         is_int(b->cost, -1, "repo 2 cost unset");
-        is_int(b->includepkgs.n, 2, "repeated --includepkgs append");
-        ok(b->noverifyssl && b->install && b->ignoregroups, "repo 2 flags");
+        is_int(b->includepkgs.n, 1, "repeated --includepkgs: the last one wins (pykickstart)");
+        ok(b->noverifyssl && b->install && !b->ignoregroups, "repo 2 flags");
         is_str(b->sslcacert, "/etc/ca.pem", "repo 2 sslcacert");
         is_int(b->loc.line, 22, "repo 2 line");
     }
@@ -141,11 +152,12 @@ static void test_live(void)
     ok(pk->seen, "%%packages seen");
     ok(pk->loc.file && strstr(pk->loc.file, "live-packages.ks") != NULL, "%%packages loc in included file");
     is_int(pk->loc.line, 1, "%%packages line");
-    ok(pk->excludedocs && pk->exclude_weakdeps && pk->ignoremissing, "%%packages flags (merged)");
+    /* each %packages header sets the options anew (pykickstart); the names add up */
+    ok(!pk->excludedocs && !pk->exclude_weakdeps && pk->ignoremissing, "%%packages flags of the last header");
     ok(!pk->nocore && !pk->default_, "%%packages unset flags");
-    is_str(pk->inst_langs, "en:de", "--instLangs");
-    is_int(pk->retries, 3, "--retries");
-    is_int(pk->timeout, 60, "--timeout");
+    is_str(pk->inst_langs, "en:de", "--instLangs kept (set only when given)");
+    is_int(pk->retries, -1, "--retries reset by the last header");
+    is_int(pk->timeout, -1, "--timeout reset by the last header");
     is_int(pk->names.n, 5, "package names");
     if (pk->names.n == 5) {
         is_str(pk->names.v[0], "kernel", "name 0");
@@ -196,13 +208,13 @@ static void test_live(void)
 
     is_int(count(&ks->ignored, "keyboard"), 1, "keyboard ignored");
     is_int(count(&ks->ignored, "network"), 1, "network listed once");
-    is_int(count(&ks->ignored, "auth"), 1, "removed auth accepted");
+    is_int(count(&ks->ignored, "authselect"), 1, "authselect not applied");
     is_int(count(&ks->ignored, "%addon com_redhat_kdump"), 1, "%%addon recorded");
     is_int(count(&ks->ignored, "%anaconda"), 1, "%%anaconda recorded");
     ok(!strv_contains(&ks->ignored, "lang") && !strv_contains(&ks->ignored, "repo"),
        "applied commands not in ignored");
-    ok(has_diag_at("live.ks", 5, "W: The auth command has been removed from kickstart; ignoring it."),
-       "removed command warning");
+    ok(has_diag_at("live.ks", 4, "W: The option --ntpservers will be deprecated in future releases. Please modify your kickstart file to replace this option with timesource command."),
+       "deprecation warning");
 
     /* writer round trip */
     char *text = NULL;
@@ -216,7 +228,7 @@ static void test_live(void)
     if (ks2) {
         is_str(ks2->bootloader.append, "console=ttyS0 quiet", "round trip append");
         is_int(ks2->n_repos, 2, "round trip repos");
-        is_int(ks2->repos[1].includepkgs.n, 2, "round trip list");
+        is_int(ks2->repos[1].includepkgs.n, 1, "round trip list");
         is_str(ks2->rootpw.password, "$6$salt$hash", "round trip password");
         is_int(ks2->packages.names.n, 5, "round trip packages");
         is_int(ks2->packages.groups[1].include, KS_GROUP_REQUIRED, "round trip group option");
@@ -249,15 +261,15 @@ static void test_errors(void)
     reset();
     p = data("err-noend.ks");
     is_int(ks_parse_file(p, &opts, &ks), -1, "missing %%end fails");
-    ok(has_diag_at("err-noend.ks", 6, "E: Section %post does not end with %end."),
-       "missing %%end at the section start");
+    ok(has_diag_at("err-noend.ks", 7, "E: Section %post does not end with %end."),
+       "missing %%end reported at the end of input (pykickstart)");
     is_int(n_err, 1, "exactly one error");
     free(p);
 
     reset();
     p = data("err-missing-include.ks");
     is_int(ks_parse_file(p, &opts, &ks), -1, "missing include fails");
-    char *want = xasprintf("E: Unable to open input kickstart file: %s/tests/unit/data/ks/does-not-exist.ks: No such file or directory", srcdir);
+    char *want = xstrdup("E: Unable to open input kickstart file: Error opening file: [Errno 2] No such file or directory: 'does-not-exist.ks'");
     ok(has_diag_at("err-missing-include.ks", 4, want), "missing include at the %%include line");
     free(want);
     free(p);
@@ -265,7 +277,7 @@ static void test_errors(void)
     reset();
     p = data("cycle-a.ks");
     is_int(ks_parse_file(p, &opts, &ks), -1, "include cycle fails");
-    want = xasprintf("E: %%include cycle: %s/tests/unit/data/ks/./cycle-a.ks is already being read", srcdir);
+    want = xstrdup("E: %include cycle: ./cycle-a.ks is already being read");
     ok(has_diag_at("cycle-b.ks", 3, want), "cycle reported at the %%include line");
     free(want);
     is_int(n_err, 1, "one error for the cycle");
@@ -280,20 +292,20 @@ static void test_errors(void)
     reset();
     p = data("err-multi.ks");
     is_int(ks_parse_file(p, &opts, &ks), -1, "several errors fail");
-    ok(has_diag_at("err-multi.ks", 1, "E: No closing quotation"), "unterminated quote");
-    ok(has_diag_at("err-multi.ks", 2, "E: option --size: invalid integer value: 'abc'"), "bad integer");
-    ok(has_diag_at("err-multi.ks", 3, "E: Option --name is required for repo"), "repo without --name");
-    ok(has_diag_at("err-multi.ks", 4, "E: option --timeout: value must not be negative: -1"),
-       "negative timeout");
-    ok(has_diag_at("err-multi.ks", 5, "E: Mount point required for part"), "part without mount point");
-    ok(has_diag_at("err-multi.ks", 7, "W: A keyboard command was specified more than once; the last one is used."),
-       "duplicate single command warns");
-    is_int(n_err, 5, "all five errors reported");
+    ok(has_diag_at("err-multi.ks", 7, "E: No closing quotation"), "unterminated quote ends the parse");
+    ok(has_diag_at("err-multi.ks", 1, "E: argument --size: invalid int value: 'abc'"), "bad integer");
+    ok(has_diag_at("err-multi.ks", 2, "E: the following arguments are required: --name"), "repo without --name");
+    ok(!has_diag_quiet("err-multi.ks:3:"), "negative bootloader timeout accepted (pykickstart)");
+    ok(has_diag_at("err-multi.ks", 4, "E: the following arguments are required: <mntpoint>"),
+       "part without mount point");
+    ok(has_diag_at("err-multi.ks", 6, "N: A keyboard command was specified more than once; the last one is used."),
+       "duplicate single command: a notice");
+    is_int(n_err, 4, "all four errors reported");
     free(p);
 
     reset();
     ok(ks_parse_file("/nonexistent/x.ks", &opts, &ks) == -1, "missing main file fails");
-    ok(has_diag("/nonexistent/x.ks:0: E: Unable to open input kickstart file: /nonexistent/x.ks: No such file or directory"),
+    ok(has_diag("/nonexistent/x.ks:0: E: Unable to open input kickstart file: Error opening file: [Errno 2] No such file or directory: '/nonexistent/x.ks'"),
        "missing main file message");
 }
 
@@ -334,13 +346,16 @@ static void test_strings(void)
     }
     ks_free(ks);
 
-    is_int(parse_str("part / --s=1\n", &ks), -1, "ambiguous prefix");
-    ok(has_diag("s:1: E: ambiguous option: --s (part)"), "ambiguous message");
+    is_int(parse_str("part / --s=1\n", &ks), 0, "--s: only --size matches (argparse prefix)");
+    ks_free(ks);
+    is_int(parse_str("part / --p=1\n", &ks), -1, "ambiguous prefix");
+    ok(has_diag("s:1: E: ambiguous option: --p could match --passphrase, --pbkdf, --pbkdf-memory, --pbkdf-time, --pbkdf-iterations"),
+       "ambiguous message");
     is_int(parse_str("part / --bogus\n", &ks), -1, "unknown option");
-    ok(has_diag("s:1: E: no such option: --bogus (part)"), "unknown option message");
+    ok(has_diag("s:1: E: Unexpected arguments to partition command: ['--bogus']"), "unknown option message");
     is_int(parse_str("part / --grow=yes\n", &ks), -1, "bool with value");
     is_int(parse_str("part / --size\n", &ks), -1, "missing option value");
-    ok(has_diag("s:1: E: --size option requires an argument"), "missing value message");
+    ok(has_diag("s:1: E: argument --size: expected one argument"), "missing value message");
     is_int(parse_str("lang\n", &ks), -1, "lang without argument");
     is_int(parse_str("url\n", &ks), -1, "url without source");
     is_int(parse_str("repo --name=a --baseurl=x --mirrorlist=y\n", &ks), -1, "repo two sources");
@@ -351,21 +366,22 @@ static void test_strings(void)
     is_int(n_err, 1, "unknown section: one error");
     is_int(parse_str("%packages\n@a --nodefaults --optional\n%end\n", &ks), -1, "group both options");
     is_int(parse_str("%pre --nochroot\n%end\n", &ks), -1, "--nochroot only for %%post");
-    is_int(parse_str("%include http://example.org/x.ks\n", &ks), -1, "http include not yet");
+    is_int(parse_str("%include http://127.0.0.1:9/x.ks\n", &ks), -1, "unreachable URL include");
     is_int(parse_str("%packages\nfoo\n%post\necho\n%end\n", &ks), -1, "section without %%end before another");
-    ok(has_diag("s:1: E: Section %packages does not end with %end."), "reported at its start");
+    ok(has_diag("s:3: E: Section %packages does not end with %end."), "reported where the next section starts");
 
     is_int(parse_str("bootloader --timeout=5\nbootloader --append=x\n", &ks), 0, "repeat replaces");
     if (ks) {
-        is_int(ks->bootloader.timeout, -1, "later bootloader replaces earlier");
+        is_int(ks->bootloader.timeout, 5, "options a later bootloader leaves out are kept (pykickstart)");
         is_str(ks->bootloader.append, "x", "later bootloader value");
     }
-    is_int(n_warn, 1, "duplicate warning");
+    is_int(n_note, 1, "duplicate notice");
+    is_int(n_warn, 0, "no warning (pykickstart gives none)");
     ks_free(ks);
 
-    is_int(parse_str("rootpw --lock\n%ksappend /x\n", &ks), 0, "rootpw --lock, %%ksappend warns");
+    is_int(parse_str("rootpw --lock\n%ksappend /x\n", &ks), 0, "rootpw --lock, %%ksappend skipped");
     ok(ks && ks->rootpw.lock && !ks->rootpw.password, "locked root");
-    is_int(n_warn, 1, "ksappend warning");
+    is_int(n_note, 1, "ksappend notice");
     ks_free(ks);
 
     is_int(parse_str("", &ks), 0, "empty kickstart");
@@ -375,7 +391,7 @@ static void test_strings(void)
 
     is_int(parse_str("lang C\r\n%post\r\necho x\r\n%end\r\n", &ks), 0, "CRLF lines");
     if (ks && ks->n_scripts == 1)
-        is_str(ks->scripts[0].body, "echo x\n", "CRLF body");
+        is_str(ks->scripts[0].body, "echo x\r\n", "CRLF body kept as pykickstart keeps it");
     ks_free(ks);
 
     /* a very long line */
@@ -415,10 +431,10 @@ static void test_files(void)
     ok(has_diag(want), "NUL byte at line 2");
     free(want);
 
-    /* include chain deeper than 32 */
-    for (int i = 0; i <= 40; i++) {
+    /* include chain deeper than 64 */
+    for (int i = 0; i <= 70; i++) {
         char *name = xasprintf("%s/d%d.ks", dir, i);
-        char *body = i < 40 ? xasprintf("%%include d%d.ks\n", i + 1) : xstrdup("lang C\n");
+        char *body = i < 70 ? xasprintf("%%include d%d.ks\n", i + 1) : xstrdup("lang C\n");
         write_file(name, body, 0644);
         free(name);
         free(body);
@@ -426,27 +442,27 @@ static void test_files(void)
     char *d0 = path_join(dir, "d0.ks");
     reset();
     is_int(ks_parse_file(d0, &opts, &ks), -1, "include depth limit");
-    want = xasprintf("%s/d32.ks:1: E: %%include nested more than 32 levels deep: d33.ks", dir);
-    ok(has_diag(want), "depth error at the 33rd %%include");
+    want = xasprintf("%s/d64.ks:1: E: %%include nested more than 64 levels deep (include cycle?): d65.ks", dir);
+    ok(has_diag(want), "depth error at the 65th %%include");
     free(want);
     is_int(n_err, 1, "one depth error");
     free(d0);
 
-    char *d20 = path_join(dir, "d20.ks");
+    char *d20 = path_join(dir, "d30.ks");
     reset();
-    is_int(ks_parse_file(d20, &opts, &ks), 0, "20 nested includes are fine");
-    ok(ks && ks->lang.seen && ks->lang.loc.line == 1 && strstr(ks->lang.loc.file, "d40.ks"),
+    is_int(ks_parse_file(d20, &opts, &ks), 0, "40 nested includes are fine");
+    ok(ks && ks->lang.seen && ks->lang.loc.line == 1 && strstr(ks->lang.loc.file, "d70.ks"),
        "location in the innermost file");
     ks_free(ks);
     free(d20);
 
     /* absolute and file:// includes */
     char *abs = path_join(dir, "abs.ks");
-    char *body = xasprintf("%%include %s/d40.ks\n%%include file://%s/d40.ks\n", dir, dir);
+    char *body = xasprintf("%%include %s/d70.ks\n%%include file://%s/d70.ks\n", dir, dir);
     write_file(abs, body, 0644);
     reset();
     is_int(ks_parse_file(abs, &opts, &ks), 0, "absolute and file:// include");
-    is_int(n_warn, 1, "lang twice warns");
+    is_int(n_note, 1, "lang twice: a notice");
     ks_free(ks);
     free(body);
     free(abs);
