@@ -41,12 +41,13 @@ UNIT_TESTS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 DEPS_BUILD := build-essential pkg-config libsolv-dev libsolvext-dev librpm-dev \
               libcurl4-openssl-dev libarchive-dev libisoburn-dev libcrypt-dev \
               libfdisk-dev
-DEPS_RUN   := e2fsprogs squashfs-tools mtools dosfstools util-linux rpm
+DEPS_RUN   := e2fsprogs squashfs-tools mtools dosfstools util-linux rpm qemu-utils \
+              xfsprogs btrfs-progs grub-common xz-utils
 DEPS_TEST  := createrepo-c cpio zstd xz-utils gzip qemu-system-x86 ovmf grub-common \
               grub-efi-amd64-bin grub2-common syslinux-common isolinux busybox-static \
               dmsetup python3 perl clang libclang-rt-14-dev isomd5sum kmod file \
-              libarchive-tools
-DEPS       := $(DEPS_BUILD) $(DEPS_RUN) $(DEPS_TEST)
+              libarchive-tools grub-pc-bin extlinux libvirt-clients bmap-tools
+DEPS       := $(sort $(DEPS_BUILD) $(DEPS_RUN) $(DEPS_TEST))
 
 .PHONY: all deps check unit integration demo install clean fixtures distclean
 

@@ -58,6 +58,30 @@ static char *default_name(const char *ksfile, const char *prefix)
     return name;
 }
 
+struct ks_errors {
+    int count;
+    char first[1024];
+};
+
+/* Kickstart diagnostics go to the log; the first error becomes the reason. */
+static void report_ks(void *ctx, enum ks_severity sev, const char *file, int line, const char *msg)
+{
+    struct ks_errors *e = ctx;
+    char buf[1024];
+    if (line > 0)
+        snprintf(buf, sizeof buf, "%s:%d: %s", file, line, msg);
+    else
+        snprintf(buf, sizeof buf, "%s: %s", file, msg);
+    if (sev == KS_WARNING) {
+        log_warn("%s", buf);
+        return;
+    }
+    if (e->count++ == 0)
+        snprintf(e->first, sizeof e->first, "%s", buf);
+    else
+        log_error("%s", buf);
+}
+
 int creator_init(struct creator *cr)
 {
     if (!cr->type)
@@ -67,8 +91,15 @@ int creator_init(struct creator *cr)
     /* %pre runs on the host first: it may write files a later %include reads */
     if (scripts_run_pre(cr->ksfile, NULL) < 0)
         return -1;
-    if (ks_parse_file(cr->ksfile, NULL, &cr->ks) < 0)
-        return log_fail("%s: the kickstart has errors (see above)", cr->ksfile);
+    struct ks_errors errs = { 0, { 0 } };
+    struct ks_parse_opts po = { 0 };
+    po.report = report_ks;
+    po.report_ctx = &errs;
+    if (ks_parse_file(cr->ksfile, &po, &cr->ks) < 0) {
+        if (errs.count > 1)
+            return log_fail("%s (and %d more errors in the kickstart)", errs.first, errs.count - 1);
+        return log_fail("%s", errs.count ? errs.first : "the kickstart has errors");
+    }
     if (!cr->fslabel && cr->name)
         cr->fslabel = xstrdup(cr->name);
     if (!cr->fslabel)

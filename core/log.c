@@ -14,6 +14,7 @@ static FILE *logfp;
 static char failure[1024];
 static int progress_active;
 static time_t progress_last;
+static int failure_last; /* the failure reason is the last console line */
 
 int log_open(enum log_level level, const char *logfile)
 {
@@ -64,6 +65,7 @@ void log_vmsg(enum log_level lvl, const char *fmt, va_list ap)
         strftime(ts, sizeof ts, "%Y-%m-%d %H:%M:%S", localtime_r(&t, &tm));
         fprintf(logfp, "%s %s: %s\n", ts, prefix(lvl), buf);
     }
+    failure_last = 0;
     if (lvl >= console_level && console_level != LOG_QUIET) {
         if (lvl >= LOG_WARN)
             fprintf(stderr, "%s: %s\n", lvl == LOG_WARN ? "Warning" : "Error", buf);
@@ -97,10 +99,12 @@ int log_fail(const char *fmt, ...)
     vsnprintf(failure, sizeof failure, fmt, ap);
     va_end(ap);
     log_msg(LOG_ERROR, "%s", failure);
+    failure_last = 1;
     return -1;
 }
 
 const char *log_failure(void) { return failure[0] ? failure : NULL; }
+int log_failure_is_last(void) { return failure_last; }
 
 void log_progress(const char *what, unsigned long long done, unsigned long long total)
 {

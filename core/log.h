@@ -35,6 +35,7 @@ void log_write_raw(const char *buf, size_t len);
 /* Log an error and remember it as the failure reason; returns -1. */
 int  log_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 const char *log_failure(void);
+int  log_failure_is_last(void);   /* nothing was printed after it */
 
 /* Progress line on a terminal (overwritten in place); plain log line otherwise. */
 void log_progress(const char *what, unsigned long long done, unsigned long long total);

@@ -3,7 +3,9 @@
 
 #include <string.h>
 
-static const struct imgtype *const types[] = { &imgtype_livecd, &imgtype_loop };
+extern const struct imgtype imgtype_raw;     /* imgtypes/raw.c */
+
+static const struct imgtype *const types[] = { &imgtype_livecd, &imgtype_loop, &imgtype_raw };
 
 const struct imgtype *imgtype_find(const char *name)
 {
@@ -12,5 +14,7 @@ const struct imgtype *imgtype_find(const char *name)
             return types[i];
     if (!strcmp(name, "iso") || !strcmp(name, "live"))
         return &imgtype_livecd;
+    if (!strcmp(name, "disk") || !strcmp(name, "appliance"))
+        return &imgtype_raw;
     return NULL;
 }

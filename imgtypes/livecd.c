@@ -257,6 +257,7 @@ static int stage_isolinux(struct creator *cr, struct live_state *st)
 
     char *mbr = syslinux_file(cr->instroot, "isohdpfx.bin");
     if (mbr) {
+        free(st->mbr);
         st->mbr = path_join(cr->workdir, "isohdpfx.bin");
         if (copy_file(mbr, st->mbr, 0644) < 0) {
             int e = errno;

@@ -737,8 +737,16 @@ static bool class_seen(struct ks_state *st, int cls)
     return cls >= 0 && (st->single[cls] || st->n_data[cls]);
 }
 
+#define KS_MAX_COMMANDS 20000
+
 int ks_run_command(struct ks_state *st, const char *file, int line, char *const *argv, size_t argc)
 {
+    if (++st->n_commands > KS_MAX_COMMANDS) {
+        if (st->n_commands == KS_MAX_COMMANDS + 1)
+            ks_diag(st, KS_ERROR, file, line, "more than %d commands", KS_MAX_COMMANDS);
+        st->stop = true;
+        return -1;
+    }
     int ci = lookup_cmd(st->ver, argv[0]);
     if (ci < 0) {
         ks_diag(st, KS_ERROR, file, line, "Unknown command: %s", argv[0]);

@@ -42,6 +42,7 @@ struct ks_state {
     const char *cur_file;
     int cur_line;
     const char *cur_text;         /* the raw line being processed */
+    size_t n_commands;            /* bounded, see ks_run_command */
 };
 
 void ks_diag(struct ks_state *st, enum ks_severity sev, const char *file, int line,

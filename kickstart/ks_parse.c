@@ -21,7 +21,8 @@
 
 #define KS_MAX_INCLUDE_DEPTH 64
 #define KS_MAX_LINE (16u << 20)          /* one line */
-#define KS_MAX_TOTAL (256u << 20)        /* all input of one parse */
+#define KS_MAX_TOTAL (64u << 20)         /* all input of one parse */
+#define KS_MAX_PACKAGE_LINES 50000       /* %packages entries (checked for duplicates) */
 
 /* ------------------------------------------------------------------------ */
 /* diagnostics                                                              */
@@ -706,6 +707,10 @@ static void packages_line(struct parser *p, const char *line, const char *file, 
     while (n && py_space((unsigned char)*s)) {
         s++;
         n--;
+    }
+    if (pk->pkgs.n + pk->excl.n + pk->n_groups + pk->n_xgroups >= KS_MAX_PACKAGE_LINES) {
+        fatal(p, file, lineno, "more than %d entries in %%packages", KS_MAX_PACKAGE_LINES);
+        return;
     }
     char *st = xstrndup(s, n);
     if (!*st) {

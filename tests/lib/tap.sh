@@ -19,13 +19,12 @@ tap_done() { echo "1..$T_N"; [ "$T_FAIL" -eq 0 ]; }
 
 # A snapshot of what a build may leave behind: our mounts, loop devices
 # backed by our files, temp dirs, and processes.
-host_state() {   # host_state TMPDIR
+host_state() {   # host_state DIR: everything of ours lives under DIR (-t DIR)
     {
-        grep -E "kscreate|$1" /proc/self/mountinfo | awk '{print "mount", $5}'
-        losetup -a -O NAME,BACK-FILE -n 2>/dev/null | awk '{print "loop", $0}'
+        grep -F "$1" /proc/self/mountinfo | awk '{print "mount", $5}'
+        losetup -a -O NAME,BACK-FILE -n 2>/dev/null | grep -F "$1" | awk '{print "loop", $0}'
         ls -d "$1"/kscreate-* 2>/dev/null | sed 's/^/tmpdir /'
         pgrep -a -f "$1" 2>/dev/null | grep -v -e pgrep -e grep | sed 's/^/proc /'
-        pgrep -a -x 'livecd-creator|image-creator|mksquashfs' 2>/dev/null | sed 's/^/proc /'
     } | sort
 }
 
