@@ -403,6 +403,8 @@ void creator_cleanup(struct creator *cr)
     if (cr->nocleanup)
         cleanup_keep_tmpdirs();
     cleanup_release_all();
+    if (cr->type && cr->type->free_state)
+        cr->type->free_state(cr);
     if (cr->ks)
         ks_free(cr->ks);
     cr->ks = NULL;

@@ -8,6 +8,7 @@
  *                      copy kernels/boot loaders into cr->stagedir, write configs
  *   unmount_instroot   unmount everything mount_instroot mounted
  *   stage_final_image  turn the unmounted filesystem(s) into artifacts in cr->outdir
+ *   free_state         release cr->priv; the creator calls it on every path
  * Each returns 0 or -1 (after log_fail()).  Backend state lives in cr->priv;
  * every resource is registered with cleanup.
  */
@@ -24,6 +25,7 @@ struct imgtype {
     int (*create_bootconfig)(struct creator *cr);
     int (*unmount_instroot)(struct creator *cr);
     int (*stage_final_image)(struct creator *cr);
+    void (*free_state)(struct creator *cr);   /* release cr->priv (any time, idempotent) */
 };
 
 extern const struct imgtype imgtype_livecd;   /* imgtypes/livecd.c */

@@ -507,4 +507,5 @@ const struct imgtype imgtype_livecd = {
     .create_bootconfig = live_bootconfig,
     .unmount_instroot = live_unmount,
     .stage_final_image = live_stage,
+    .free_state = free_state,
 };

@@ -74,6 +74,16 @@ static int loop_unmount(struct creator *cr)
     return rc;
 }
 
+static void loop_free(struct creator *cr)
+{
+    struct loop_state *st = cr->priv;
+    if (!st)
+        return;
+    free(st->image);
+    free(st);
+    cr->priv = NULL;
+}
+
 static int loop_stage(struct creator *cr)
 {
     struct loop_state *st = cr->priv;
@@ -99,9 +109,7 @@ static int loop_stage(struct creator *cr)
         creator_add_artifact(cr, dst);
     free(dst);
     free(tmp);
-    free(st->image);
-    free(st);
-    cr->priv = NULL;
+    loop_free(cr);
     return rc;
 }
 
@@ -111,4 +119,5 @@ const struct imgtype imgtype_loop = {
     .mount_instroot = loop_mount,
     .unmount_instroot = loop_unmount,
     .stage_final_image = loop_stage,
+    .free_state = loop_free,
 };

@@ -406,4 +406,5 @@ const struct imgtype imgtype_raw = {
     .create_bootconfig = raw_bootconfig,
     .unmount_instroot = raw_unmount,
     .stage_final_image = raw_stage,
+    .free_state = raw_free,
 };

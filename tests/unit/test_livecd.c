@@ -58,8 +58,7 @@ static void fresh(struct creator *cr, const char *T, const char *tag)
     cr->stagedir = xasprintf("%s/iso", cr->workdir);
     mkdir_p(cr->instroot, 0755);
     mkdir_p(cr->stagedir, 0755);
-    free(cr->priv);
-    cr->priv = NULL;
+    imgtype_livecd.free_state(cr);
 }
 
 int main(void)
@@ -191,7 +190,7 @@ int main(void)
     is_int(lt->create_bootconfig(&cr), -1, "missing syslinux is an error");
     ok(log_failure() && strstr(log_failure(), "syslinux"), "clear message: %s", log_failure());
 
-    free(cr.priv);
+    imgtype_livecd.free_state(&cr);
     free(cr.instroot), free(cr.stagedir), free(cr.workdir);
     cleanup_release_all();
     free(T);
