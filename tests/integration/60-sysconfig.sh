@@ -110,17 +110,16 @@ ok $(grep -q '<service name="http"/>' "$z" && grep -q '<port protocol="tcp" port
     "firewall --service --port -> zone file"
 ok $(grep -q '<interface name="eth1"/>' "$M/etc/firewalld/zones/trusted.xml"; echo $?) "firewall --trust -> trusted zone"
 ok $(grep -qx 'SELINUX=permissive' "$M/etc/selinux/config"; echo $?) "selinux --permissive -> /etc/selinux/config"
-# These need the creator to call sysconfig_resolv_setup() before %post and
-# sysconfig_finish() after it; until it does they are TAP TODO tests.
-if has_out "the image has no policy"; then TODO=""; else TODO=" # TODO creator does not call sysconfig_finish/sysconfig_resolv_setup yet"; fi
-okt $(has_out "the image has no policy"; echo $?) "no SELinux policy in the fixture: no relabel$TODO"
+# The creator calls sysconfig_resolv_setup() before %post and
+# sysconfig_finish() after it.
+ok $(has_out "the image has no policy"; echo $?) "no SELinux policy in the fixture: no relabel"
 ok $(grep -qx 'GRUB2_PASSWORD=grub.pbkdf2.sha512.10000.AAAA.BBBB' "$M/boot/grub2/user.cfg" && [ "$(sm boot/grub2/user.cfg)" = "600 0 0" ]; echo $?) \
     "bootloader --iscrypted --password -> user.cfg 0600"
-okt $([ -f "$M/etc/machine-id" ] && [ ! -s "$M/etc/machine-id" ]; echo $?) "machine-id empty for first boot (also after %post wrote one)$TODO"
+ok $([ -f "$M/etc/machine-id" ] && [ ! -s "$M/etc/machine-id" ]; echo $?) "machine-id empty for first boot (also after %post wrote one)"
 ok $(grep -qx post-ok "$M/root/ks-post.log"; echo $?) "%post --log appends the output in the image"
 ok $(grep -q "^root=$W/kscreate-" "$M/etc/nochroot-root"; echo $?) "%post --nochroot --interpreter (host) with INSTALL_ROOT"
 if [ -s /etc/resolv.conf ]; then
-    okt $([ -f "$M/etc/post-resolv" ]; echo $?) "%post sees the host's resolv.conf$TODO"
+    ok $([ -f "$M/etc/post-resolv" ]; echo $?) "%post sees the host's resolv.conf"
     ok $([ ! -e "$M/etc/resolv.conf" ] && [ ! -L "$M/etc/resolv.conf" ]; echo $?) "the build's resolv.conf is gone afterwards"
 fi
 ok $([ -z "$(find "$M/proc" "$M/sys" "$M/dev" "$M/run" -mindepth 1 2>/dev/null)" ]; echo $?) "/proc, /sys, /dev, /run empty in the image"
@@ -140,14 +139,13 @@ part / --size 300 --fstype ext4
 %end
 EOF
 o=$("$IC" -c "$T/pre.ks" -n preimg -t "$W" -o "$T/out" --cache "$T/cache" 2>&1); s=$?
-if grep -q "Running %pre script" <<<"$o"; then TODO=""; else TODO=" # TODO creator does not call scripts_run_pre yet"; fi
-okt $s "%pre + %include of its output: build succeeds$TODO"
-[ $s -eq 0 ] || [ -n "$TODO" ] || diag "$(tail -n 5 <<<"$o")"
+ok $s "%pre + %include of its output: build succeeds"
+[ $s -eq 0 ] || [ -n "" ] || diag "$(tail -n 5 <<<"$o")"
 hn=""
 if [ $s -eq 0 ] && mount -o loop,ro "$T/out/preimg.img" "$M"; then
     hn=$(cat "$M/etc/hostname" 2>/dev/null); umount "$M"
 fi
-okt $([ "$hn" = from-pre ]; echo $?) "the command from the %pre-written include is applied$TODO"
+ok $([ "$hn" = from-pre ]; echo $?) "the command from the %pre-written include is applied"
 
 # invalid values: a clear error naming the kickstart line, non-zero exit
 bad() {   # bad NAME COMMAND-LINE EXPECTED-MESSAGE
