@@ -331,7 +331,9 @@ static int convert(struct ks_ns *ns, const struct ks_optdef *o, const char *optn
             return -1;
         } else if (!strcmp(cb, "_device_cb")) {
             out->kind = KS_V_STR;
-            out->s = xstrdup(strncmp(arg, "md", 2) == 0 ? arg + 2 : arg);
+            /* F43 and later keep the "md" prefix */
+            bool keep = ns->cls && (!strncmp(ns->cls->name, "F43_", 4) || !strncmp(ns->cls->name, "RHEL10_", 7));
+            out->s = xstrdup(!keep && strncmp(arg, "md", 2) == 0 ? arg + 2 : arg);
             return 0;
         } else if (!strcmp(cb, "_level_cb")) {
             static const char *const lv[][2] = { { "RAID0", "RAID0" }, { "0", "RAID0" },

@@ -357,16 +357,63 @@ static int ck_logvol(struct cctx *c)
 {
     if (c->ns->extra.n)
         return unexpected(c, "logvol");
-    if (T(c, "pbkdf_time") && T(c, "pbkdf_iterations"))
-        return cerr(c, "Only one of --pbkdf-time and --pbkdf-iterations can be specified.");
+    const struct ks_value *f = V("format");
+    if (f && f->kind == KS_V_BOOL && !f->i)
+        setb(c, "preexist", true);
     const char *vg = S(c, "vgname"), *nm = S(c, "name");
     struct ks_cmdrec **l;
     size_t n = data_of(c, "LogVol", &l);
     for (size_t i = 0; i < n; i++) {
         const char *v2 = rec_s(l[i], "vgname"), *n2 = rec_s(l[i], "name");
-        if (vg && nm && v2 && n2 && !strcmp(vg, v2) && !strcmp(nm, n2))
-            return cwarn(c, "A logical volume with the name %s has already been defined in volume group %s.", nm, vg);
+        bool same_vg = (!vg && !v2) || (vg && v2 && !strcmp(vg, v2));
+        bool same_nm = (!nm && !n2) || (nm && n2 && !strcmp(nm, n2));
+        if (same_vg && same_nm)
+            if (cwarn(c, "A logical volume with the name %s has already been defined in volume group %s.",
+                      nm ? nm : "None", vg ? vg : "None") < 0)
+                return -1;
     }
+    /* F17 */
+    if (T(c, "resize") && !T(c, "preexist"))
+        return cerr(c, "--resize can only be used in conjunction with --useexisting");
+    if (T(c, "resize") && !T(c, "size"))
+        return cerr(c, "--resize requires --size to indicate new size");
+    /* F20 */
+    if (T(c, "thin_volume") && T(c, "thin_pool"))
+        return cerr(c, "--thin and --thinpool cannot both be specified for the same logvol");
+    if (T(c, "thin_volume") && !T(c, "pool_name"))
+        return cerr(c, "--thin requires --poolname to specify pool name");
+    if ((T(c, "chunk_size") || T(c, "metadata_size")) && !T(c, "thin_pool"))
+        return cerr(c, "--chunksize and --metadatasize are for thin pools only");
+    if (!T(c, "preexist") && !T(c, "percent") && !T(c, "size") && !T(c, "recommended") &&
+        !T(c, "hibernation"))
+        return cerr(c, "No size given for logical volume. Use one of --useexisting, --noformat, --size, --percent, or --hibernation.");
+    const struct ks_value *pc = V("percent");
+    if (pc && pc->kind == KS_V_INT && (pc->i < 0 || pc->i > 100))
+        return cerr(c, "Percentage must be between 0 and 100.");
+    /* F21 */
+    if (T(c, "size") && T(c, "percent"))
+        return cerr(c, "--size and --percent cannot both be specified for the same logvol");
+    /* F23 */
+    if (T(c, "cache_size") || T(c, "cache_mode") || T(c, "cache_pvs")) {
+        if (T(c, "preexist"))
+            return cerr(c, "Adding a cache to an existing logical volume is not supported");
+        if (T(c, "thin_volume"))
+            return cerr(c, "Thin volumes cannot be cached");
+        if (!T(c, "cache_pvs"))
+            return cerr(c, "Cache needs to have a list of (fast) PVs specified");
+        if (!T(c, "cache_size"))
+            return cerr(c, "Cache needs to have size specified");
+        const char *m = S(c, "cache_mode");
+        if (m && *m && strcmp(m, "writeback") && strcmp(m, "writethrough"))
+            return cerr(c, "Invalid cache mode given: %s", m);
+    }
+    if (f && f->kind == KS_V_BOOL && !f->i && T(c, "mkfsopts"))
+        return cerr(c, "--mkfsoptions with --noformat has no effect.");
+    if (T(c, "fsprofile") && T(c, "mkfsopts"))
+        return cerr(c, "--mkfsoptions and --fsprofile cannot be used together.");
+    /* F29 */
+    if (T(c, "pbkdf_time") && T(c, "pbkdf_iterations"))
+        return cerr(c, "Only one of --pbkdf-time and --pbkdf-iterations can be specified.");
     return 0;
 }
 
@@ -529,6 +576,13 @@ static int ck_group(struct cctx *c)
 
 static int ck_reqpart(struct cctx *c) { (void)c; return 0; }
 
+static int ck_logging(struct cctx *c)
+{
+    if (T(c, "port") && !T(c, "host"))
+        return cerr(c, "Can't specify --port without --host.");
+    return 0;
+}
+
 static const struct { const char *family; check_fn fn; bool known; } checks[] = {
     { "AutoPart", ck_autopart, false },
     { "Bootloader", ck_bootloader, false },
@@ -540,6 +594,7 @@ static const struct { const char *family; check_fn fn; bool known; } checks[] = 
     { "Hmc", ck_noargs, false },
     { "Keyboard", ck_keyboard, false },
     { "Lang", ck_lang, false },
+    { "Logging", ck_logging, false },
     { "LogVol", ck_logvol, true },
     { "Network", ck_network, false },
     { "Partition", ck_part, true },

@@ -448,7 +448,20 @@ static void w_liveimg(struct sb *o, rec_t *r)
 
 static void w_logging(struct sb *o, rec_t *r)
 {
-    
+    const char *cn = ks_classes[r->cls].name;
+    if (!strncmp(cn, "FC6_", 4) || !strncmp(cn, "RHEL8_", 6)) {
+        /* up to F33: the level is written, and a newline even when unused */
+        if (r->seen && B(r, "level")) {
+            sb_add(o, "# Installation logging level\nlogging --level=");
+            S(o, r, "level");
+            if (B(r, "host")) {
+                opt(o, r, "host", "--host", false);
+                opt(o, r, "port", "--port", false);
+            }
+        }
+        sb_add(o, "\n");
+        return;
+    }
     if (B(r, "host")) {
         sb_add(o, "# Installation logging level\nlogging --host=");
         S(o, r, "host");
