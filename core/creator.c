@@ -58,6 +58,31 @@ static char *default_name(const char *ksfile, const char *prefix)
     return name;
 }
 
+/* Templates next to the program: <prefix>/bin/x -> <prefix>/share/kscreate,
+ * or the source tree's config/ when run from build/. */
+static const char *find_datadir(void)
+{
+    static char buf[4096];
+    char exe[4096];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n > 0) {
+        exe[n] = 0;
+        char *slash = strrchr(exe, '/');
+        if (slash) {
+            *slash = 0;
+            static const char *rel[] = { "../share/kscreate", "../config" };
+            for (size_t i = 0; i < 2; i++) {
+                snprintf(buf, sizeof buf, "%s/%s", exe, rel[i]);
+                char probe[4200];
+                snprintf(probe, sizeof probe, "%s/grub.cfg.in", buf);
+                if (path_exists(probe))
+                    return buf;
+            }
+        }
+    }
+    return path_exists("config/grub.cfg.in") ? "config" : KSC_DATADIR;
+}
+
 struct ks_errors {
     int count;
     char first[1024];
@@ -122,10 +147,10 @@ int creator_init(struct creator *cr)
         const char *env = getenv("KSC_DATADIR");
         if (env)
             cr->datadir = env;
-        else if (path_exists("config/grub.cfg.in"))
-            cr->datadir = "config";
-        else
+        else if (path_exists(KSC_DATADIR "/grub.cfg.in"))
             cr->datadir = KSC_DATADIR;
+        else
+            cr->datadir = find_datadir();
     }
     cr->kernel_args = xstrdup(cr->ks->bootloader.append ? cr->ks->bootloader.append : "");
     cr->bootloader_timeout = cr->ks->bootloader.timeout >= 0 ? cr->ks->bootloader.timeout : 10;
