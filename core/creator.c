@@ -72,10 +72,14 @@ static const char *find_datadir(void)
             *slash = 0;
             static const char *rel[] = { "../share/kscreate", "../config" };
             for (size_t i = 0; i < 2; i++) {
-                snprintf(buf, sizeof buf, "%s/%s", exe, rel[i]);
-                char probe[4200];
-                snprintf(probe, sizeof probe, "%s/grub.cfg.in", buf);
-                if (path_exists(probe))
+                char *dir = xasprintf("%s/%s", exe, rel[i]);
+                char *probe = xasprintf("%s/grub.cfg.in", dir);
+                bool found = path_exists(probe) && strlen(dir) < sizeof buf;
+                if (found)
+                    memcpy(buf, dir, strlen(dir) + 1);
+                free(dir);
+                free(probe);
+                if (found)
                     return buf;
             }
         }
