@@ -4,8 +4,10 @@
 #include <string.h>
 
 extern const struct imgtype imgtype_raw;     /* imgtypes/raw.c */
+extern const struct imgtype imgtype_installer; /* imgtypes/installer.c */
 
-static const struct imgtype *const types[] = { &imgtype_livecd, &imgtype_loop, &imgtype_raw };
+static const struct imgtype *const types[] = { &imgtype_livecd, &imgtype_loop, &imgtype_raw,
+                                               &imgtype_installer };
 
 const struct imgtype *imgtype_find(const char *name)
 {
