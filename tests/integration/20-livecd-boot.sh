@@ -12,13 +12,24 @@ command -v qemu-system-x86_64 >/dev/null || skip_all "qemu-system-x86_64 missing
 REPO=$(fixture_distro) || skip_all "cannot build the fixture repository"
 
 T=$(mktemp -d /tmp/ksc-live.XXXXXX)
-trap 'rm -rf "$T"' EXIT
+HTTPD=
+trap '[ -n "$HTTPD" ] && kill $HTTPD 2>/dev/null; rm -rf "$T"' EXIT
 W=$T/work; mkdir -p "$W" "$T/out"
 before=$(host_state "$W")
 
+# The repository is served over HTTP on 127.0.0.1 (libcurl path).
+python3 -u -m http.server --bind 127.0.0.1 --directory "$REPO" 0 > "$T/httpd.log" 2>&1 &
+HTTPD=$!
+for _ in $(seq 1 50); do
+    PORT=$(sed -n 's/.*port \([0-9]*\).*/\1/p' "$T/httpd.log" | head -n 1)
+    [ -n "$PORT" ] && break
+    sleep 0.1
+done
+ok $([ -n "$PORT" ]; echo $?) "HTTP server for the fixture repository on port ${PORT:-?}"
+
 mkdir -p "$T/ks"
 cat > "$T/ks/repos.ks" <<EOF
-repo --name=fixture --baseurl=file://$REPO
+repo --name=fixture --baseurl=http://127.0.0.1:$PORT/
 EOF
 cat > "$T/ks/live.ks" <<'EOF'
 # live image for the boot test
@@ -64,6 +75,8 @@ ok $st "livecd-creator exits 0 ($(awk "BEGIN{printf \"%.1f\", $t1 - $t0}") s)"
 [ $st -eq 0 ] || diag "$(tail -n 30 "$T/stdout")"
 ISO=$T/out/KSC-TEST-LIVE.iso
 ok $([ -s "$ISO" ] && [ "$(ls "$T/out" | grep -c '\.iso$')" -eq 1 ]; echo $?) "exactly one ISO written"
+ok $(grep -q '"GET /repodata/repomd.xml' "$T/httpd.log" && grep -q '"GET /Packages/.*kernel.*\.rpm' "$T/httpd.log"; echo $?) "metadata and packages came over HTTP"
+ok $(ls "$T"/cache/packages/kernel-core-*.rpm >/dev/null 2>&1; echo $?) "downloaded packages kept in --cache"
 ok $(grep -q "timings:" "$T/build.log"; echo $?) "log records phase timings"
 diag "$(grep -o 'timings:.*' "$T/build.log")"
 
