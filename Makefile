@@ -47,10 +47,10 @@ DEPS_RUN   := e2fsprogs squashfs-tools mtools dosfstools util-linux rpm qemu-uti
 DEPS_TEST  := createrepo-c cpio zstd xz-utils gzip qemu-system-x86 ovmf grub-common \
               grub-efi-amd64-bin grub2-common syslinux-common isolinux busybox-static \
               dmsetup python3 perl clang libclang-rt-14-dev isomd5sum kmod file \
-              libarchive-tools grub-pc-bin extlinux libvirt-clients bmap-tools
+              libarchive-tools grub-pc-bin extlinux libvirt-clients bmap-tools dnf gnupg
 DEPS       := $(sort $(DEPS_BUILD) $(DEPS_RUN) $(DEPS_TEST))
 
-.PHONY: all deps check unit integration demo install clean fixtures distclean
+.PHONY: all deps check unit integration demo install clean fixtures distclean bench
 
 all: $(LIB) $(TOOLS) $(TOOL_LINKS) $(UNIT_TESTS)
 
@@ -111,6 +111,9 @@ install: all
 
 clean:
 	rm -rf $(BUILD) build-asan
+
+# Benchmarks (not tests): each feature area adds its bench-* target in mk/.
+bench: bench-pkg
 
 # Feature areas add their own targets (e.g. fuzzing) in mk/*.mk.
 -include $(sort $(wildcard mk/*.mk))

@@ -2,7 +2,13 @@
  *
  * Contract:
  *  - Data is written to DEST.part and renamed to DEST only when complete and,
- *    if a checksum is given, verified.  A failed item leaves no DEST.part.
+ *    if a checksum is given, verified.  With a checksum (packages, metadata
+ *    listed in repomd.xml), a transfer cut short (interrupt, partial file,
+ *    timeout) keeps DEST.part and the next attempt resumes it
+ *    with a Range request (a server answering 200 restarts it, 416 means
+ *    it is complete: checked like a finished file); any other failure,
+ *    a checksum mismatch included, removes it.  The caller serializes
+ *    users of the same DEST (pkg_lock.c).
  *  - dl_many() runs up to `parallel` transfers at once (curl multi), shows
  *    progress with log_progress(what, done, total) and stops promptly when
  *    cleanup_interrupted() becomes true.  Each item gets its own result and
@@ -20,6 +26,8 @@
 struct dl_opts {
     const char *proxy;
     const char *sslcacert, *sslclientcert, *sslclientkey;
+    const char *userpwd;          /* "user:password" for the server (.repo username=/password=) */
+    const char *proxyuserpwd;     /* "user:password" for the proxy */
     bool noverifyssl;
     int timeout;      /* seconds without progress before giving up; <= 0: 120 */
     int retries;      /* extra attempts on failure; < 0: 2 */

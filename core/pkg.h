@@ -2,29 +2,51 @@
  * (libsolv), downloads (libcurl) and installation into a root (librpm).
  *
  * Contract:
- *  - Call order: pkg_engine_new, pkg_add_repo/pkg_add_url (any number),
- *    pkg_load, pkg_resolve, pkg_download, pkg_install, pkg_engine_free.
- *    Every int function returns 0, or -1 after log_fail() with the reason
- *    ("No match for package: foo" naming every missing package and group,
- *    libsolv's problem texts one per line, "Failed to download NEVRA from
- *    URL: why", rpm problem strings...).
- *  - Repositories: baseurl http://, https://, file:// or an absolute path;
- *    $releasever and $basearch are substituted; a mirrorlist (plain list of
- *    URLs) is tried URL by URL.  Metadata is cached under
- *    cachedir/<name>-<hash of url>/ and checksums from repomd.xml are
- *    verified; cacheonly uses the cache and never the network.
- *    Filelists are loaded only when resolution needs them (a request naming
- *    a path, or a failed solve while some file dependency is unresolved).
- *  - Resolution follows dnf: excludes (%packages "-name", repo
- *    excludepkgs/includepkgs) make packages invisible, groups are expanded
- *    to their mandatory+default (+optional with --optional, only mandatory
- *    with --nodefaults) packages, @core is added unless nocore (warning if
- *    there is none), best version, weak deps unless exclude_weakdeps.
+ *  - Call order: pkg_engine_new, pkg_add_repo/pkg_add_url/pkg_add_repofile
+ *    (any number), pkg_load, pkg_resolve, pkg_download, pkg_install,
+ *    pkg_engine_free.  Every int function returns 0, or -1 after log_fail()
+ *    with the reason, in dnf 4.14's words where dnf has some: "No match for
+ *    argument: foo" / "Module or Group 'g' is not available." then
+ *    "Unable to find a match: foo @g" naming all of them; unsolvable
+ *    problems as " Problem: ..." with libsolv's rule texts one per line
+ *    ("package X is filtered out by exclude filtering" for exclusions);
+ *    "Failed to download NEVRA from URL[, MIRROR URL...]: why"; rpm's
+ *    problem strings.
+ *  - Repositories: baseurl http://, https://, ftp://, file:// or an absolute
+ *    path; $releasever, $basearch and $arch are substituted; a mirrorlist
+ *    (plain list) or metalink gives candidate mirrors: repomd.xml comes from
+ *    the first that works (a metalink's published sha256 of repomd.xml is
+ *    checked), a package that fails on it is tried on each other mirror.
+ *    Metadata is cached under cachedir/<name>-<hash of url>/ (checksums
+ *    from repomd.xml verified) with libsolv .solv caches (primary.solv,
+ *    filelists.solvx) valid for that exact repomd.xml; cacheonly uses the
+ *    cache and never the network.
+ *  - File lists are loaded only when they can change the answer: a
+ *    request naming a path, or a considered package requiring a file that
+ *    primary.xml does not list and that the solver could reach (or a failed
+ *    solve while such packages exist); then resolution runs again.
+ *  - Resolution follows dnf (see pkg_solve.c, checked against dnf itself by
+ *    tests/integration/80-pkg-oracle.sh): excludes make packages invisible,
+ *    groups give mandatory+default+conditional members (+optional with
+ *    --optional, mandatory+conditional with --nodefaults), environments
+ *    their mandatory groups, @core unless nocore (warning if there is
+ *    none), obsoleters of a plain name, multilib "best" or "all"
+ *    (--multilib), installonly kernels, best=1, repo priority then cost,
+ *    weak deps unless exclude_weakdeps.
  *  - Downloads go to cachedir/packages/ with the original file names; files
- *    already there with a matching checksum are reused.
+ *    already there are reused when their checksum matches (verified once,
+ *    remembered by size+mtime in packages/.verified).  Cut-short downloads
+ *    are resumed.  Two builds may share cachedir: repository metadata and
+ *    the package directory are locked (flock) while written; the second
+ *    build waits.
  *  - pkg_install installs the resolved set into root with its rpmdb at
  *    /usr/lib/sysimage/rpm (sqlite).  It is fork-safe: call it in a
- *    run_fork() child.  Scriptlet output goes to the log file.
+ *    run_fork() child.  Scriptlet output goes to the log file.  At
+ *    pkgverify level signature/all (and for repositories with gpgcheck=1
+ *    at any level but none) the gpgkey files are imported into the target
+ *    rpmdb first and packages must carry a signature by one of them.
+ *  - Kickstart `repo --install`: pkg_install also writes the repository as
+ *    ROOT/etc/yum.repos.d/NAME.repo (as anaconda does).
  *  - Ctrl-C (cleanup_interrupted()) aborts metadata/package downloads and
  *    the install between packages.
  */
@@ -44,7 +66,16 @@ struct pkg_engine_opts {
     const char *releasever;   /* NULL: no $releasever substitution */
     bool cacheonly;
     int parallel;             /* parallel downloads, <= 0: 4 */
+    /* livecd-creator --pkgverify-level: "none", "digest" (NULL: the
+     * default), "signature" or "all" (rpm's %_pkgverify_level).  With
+     * signature/all, the gpgkey files of the repositories (.repo files) are
+     * imported into the target rpmdb before the transaction and packages
+     * must be signed by one of them. */
+    const char *pkgverify_level;
 };
+
+/* 0 none, 1 digest, 2 signature, 3 all; -1 for an unknown word. */
+int  pkg_verify_level_parse(const char *s);
 
 struct pkg_engine;
 
@@ -52,6 +83,14 @@ struct pkg_engine *pkg_engine_new(const struct pkg_engine_opts *o);
 int  pkg_add_repo(struct pkg_engine *e, const struct ks_repo *r);
 /* The kickstart `url` command: a repository named "anaconda". */
 int  pkg_add_url(struct pkg_engine *e, const struct ks_url *u);
+/* livecd-creator --repo FILE|DIR: a dnf .repo file, or every *.repo file of a
+ * directory (sorted).  Each enabled section is a repository named by its id
+ * (name=, baseurl=, mirrorlist=, metalink=, gpgcheck=, gpgkey=, priority=,
+ * cost=, excludepkgs=/exclude=, includepkgs=, sslverify=, sslcacert=,
+ * sslclientcert=, sslclientkey=, proxy=, proxy_username=, proxy_password=,
+ * username=, password=, enabled=); $releasever, $basearch
+ * and $arch are substituted.  Errors name FILE:LINE. */
+int  pkg_add_repofile(struct pkg_engine *e, const char *path);
 int  pkg_load(struct pkg_engine *e);
 int  pkg_resolve(struct pkg_engine *e, const struct ks_packages *req);
 int  pkg_download(struct pkg_engine *e);
@@ -80,7 +119,10 @@ struct pkg_repo {
     char *dir;                    /* cachedir/id */
     struct dl_opts dl;
     char *proxy, *sslcacert, *sslclientcert, *sslclientkey;
-    int cost;
+    char *userpwd, *proxyuserpwd; /* .repo username/password, proxy_username/proxy_password */
+    int cost, priority;           /* dnf: cost 1000, priority 99 */
+    bool gpgcheck;
+    strv_t gpgkeys;               /* URLs of gpgkey= */
     strv_t excludepkgs, includepkgs;
     bool ignoregroups;
     Repo *repo;
@@ -88,12 +130,16 @@ struct pkg_repo {
     int filelists_chktype;
     unsigned char filelists_chk[64];
     bool filelists_loaded;
+    char *cookie;                 /* .solv cache validity line (pkg_repo.c) */
+    char *repo_conf;              /* kickstart repo --install: the .repo text for the target */
+    char *metalink_sha256;        /* repomd.xml hash published by the metalink */
 };
 
 struct pkg_engine {
     char *cachedir, *arch, *releasever;
     bool cacheonly;
     int parallel;
+    int verify_level;             /* pkg_verify_level_parse() */
     Pool *pool;
     struct pkg_repo **repos;
     size_t n_repos;
@@ -101,13 +147,20 @@ struct pkg_engine {
     Map considered;
     bool have_considered;
     Queue result;                 /* solvable ids to install, NEVRA order */
+    strv_t keyfiles;              /* local copies of the gpgkey files (pkg_download) */
     strv_t nevras, paths;
     bool downloaded;
 };
 
 /* pkg_repo.c */
+struct pkg_repo *pkg__repo_new(struct pkg_engine *e, const char *name, const char *baseurl,
+                               const char *mirrorlist, const char *metalink);
+char *pkg__subst_vars(struct pkg_engine *e, const char *s);
 int  pkg__load_filelists(struct pkg_engine *e);   /* idempotent; redoes whatprovides */
 bool pkg__has_filelists(struct pkg_engine *e);
+/* pkg_lock.c: exclusive flock on DIR/.lock (waits, saying so); fd or -1 */
+int  pkg__lock(const char *dir, const char *what);
+void pkg__unlock(int fd);
 /* pkg_solve.c */
 void pkg__clear_result(struct pkg_engine *e);
 #endif

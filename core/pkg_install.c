@@ -28,6 +28,7 @@
 #include <rpm/rpmlog.h>
 #include <rpm/rpmmacro.h>
 #include <rpm/rpmio.h>
+#include <rpm/rpmpgp.h>
 #include <rpm/rpmps.h>
 #include <rpm/rpmtag.h>
 #include <rpm/rpmts.h>
@@ -185,7 +186,9 @@ int pkg_install(struct pkg_engine *e, const char *root, bool excludedocs, const 
     } while (0)
     PUSH("_dbpath", RPMDB_PATH);
     PUSH("_db_backend", "sqlite");
-    PUSH("_pkgverify_level", "digest");
+    static const char *const levels[] = { "none", "digest", "signature", "all" };
+    int vl = e->verify_level >= 0 && e->verify_level <= 3 ? e->verify_level : 1;
+    PUSH("_pkgverify_level", levels[vl]);
     for (int i = 0; disabled_plugins[i]; i++)
         PUSH(disabled_plugins[i], "%{nil}");
     if (excludedocs)
@@ -205,8 +208,19 @@ int pkg_install(struct pkg_engine *e, const char *root, bool excludedocs, const 
     FD_t scriptfd = NULL;
     rpmts ts = rpmtsCreate();
     rpmtsSetRootDir(ts, root);
-    rpmtsSetVSFlags(ts, rpmtsVSFlags(ts) | RPMVSF_MASK_NOSIGNATURES);
-    rpmtsSetVfyLevel(ts, RPMSIG_DIGEST_TYPE);
+    /* --pkgverify-level: none, digest (rpm's default), signature, all */
+    static const int vfylevels[] = { 0, RPMSIG_DIGEST_TYPE, RPMSIG_SIGNATURE_TYPE,
+                                     RPMSIG_DIGEST_TYPE | RPMSIG_SIGNATURE_TYPE };
+    if (vl == 0)
+        rpmtsSetVSFlags(ts, rpmtsVSFlags(ts) | RPMVSF_MASK_NODIGESTS | RPMVSF_MASK_NOSIGNATURES);
+    else if (vl == 1) {
+        bool any_gpgcheck = false;
+        for (size_t i = 0; i < e->n_repos; i++)
+            any_gpgcheck |= e->repos[i]->gpgcheck;
+        if (!any_gpgcheck)
+            rpmtsSetVSFlags(ts, rpmtsVSFlags(ts) | RPMVSF_MASK_NOSIGNATURES);
+    }
+    rpmtsSetVfyLevel(ts, vfylevels[vl]);
     rpmtsSetNotifyCallback(ts, notify, &ctx);
     rpmtransFlags tflags = RPMTRANS_FLAG_NOCONTEXTS;
     if (excludedocs)
@@ -227,6 +241,48 @@ int pkg_install(struct pkg_engine *e, const char *root, bool excludedocs, const 
         log_fail("rpm: cannot create the rpm database in %s%s", root, RPMDB_PATH);
         goto out;
     }
+    /* GPG keys of the repositories into the target rpmdb (as dnf imports
+     * them on first use); needed to check signatures */
+    for (size_t i = 0; i < e->keyfiles.n; i++) {
+        uint8_t *pkt = NULL;
+        size_t pktlen = 0;
+        char *armor = NULL;
+        if (read_file(e->keyfiles.v[i], &armor, NULL) < 0) {
+            log_fail("cannot read the GPG key %s: %s", e->keyfiles.v[i], strerror(errno));
+            goto out;
+        }
+        /* a file may hold several armored keys: import each */
+        int n = 0;
+        for (char *p = armor; (p = strstr(p, "-----BEGIN PGP PUBLIC KEY BLOCK-----"));) {
+            char *end = strstr(p, "-----END PGP PUBLIC KEY BLOCK-----");
+            if (!end)
+                break;
+            end += strlen("-----END PGP PUBLIC KEY BLOCK-----");
+            char *one = xstrndup(p, (size_t)(end - p));
+            p = end;
+            if (pgpParsePkts(one, &pkt, &pktlen) != PGPARMOR_PUBKEY) {
+                free(one);
+                continue;
+            }
+            free(one);
+            rpmRC irc = rpmtsImportPubkey(ts, pkt, pktlen);
+            free(pkt);
+            pkt = NULL;
+            if (irc != RPMRC_OK) {
+                free(armor);
+                log_fail("rpm: cannot import the GPG key %s into %s%s", e->keyfiles.v[i], root,
+                         RPMDB_PATH);
+                goto out;
+            }
+            n++;
+        }
+        free(armor);
+        if (!n) {
+            log_fail("%s: no PGP public key in the file", e->keyfiles.v[i]);
+            goto out;
+        }
+        log_verbose("Imported GPG key %s", e->keyfiles.v[i]);
+    }
     for (size_t i = 0; i < e->paths.n; i++) {
         const char *path = e->paths.v[i];
         FD_t fd = Fopen(path, "r.ufdio");
@@ -239,9 +295,31 @@ int pkg_install(struct pkg_engine *e, const char *root, bool excludedocs, const 
         Header h = NULL;
         rpmRC rc = rpmReadPackageFile(ts, fd, path, &h);
         Fclose(fd);
+        if (vl >= 2 && (rc == RPMRC_NOTTRUSTED || rc == RPMRC_NOKEY)) {
+            log_fail("%s: %s (--pkgverify-level %s)", path,
+                     rc == RPMRC_NOKEY ? "signed with a key that was not imported (NOKEY)"
+                                       : "signature not trusted",
+                     levels[vl]);
+            headerFree(h);
+            goto out;
+        }
         if (rc != RPMRC_OK && rc != RPMRC_NOTTRUSTED && rc != RPMRC_NOKEY) {
             log_fail("%s: cannot read the package (rpm: %s)", path,
                      rc == RPMRC_FAIL ? "digest or header check failed" : "not an rpm");
+            headerFree(h);
+            goto out;
+        }
+        /* a repository with gpgcheck=1: the package must carry a good
+         * signature by an imported key (dnf's per-repository check) */
+        Solvable *sv = pool_id2solvable(e->pool, e->result.elements[i]);
+        struct pkg_repo *pr = sv->repo ? sv->repo->appdata : NULL;
+        if (pr && pr->gpgcheck && vl >= 1 &&
+            (rc != RPMRC_OK ||
+             !(headerIsEntry(h, RPMTAG_RSAHEADER) || headerIsEntry(h, RPMTAG_DSAHEADER) ||
+               headerIsEntry(h, RPMTAG_SIGPGP) || headerIsEntry(h, RPMTAG_SIGGPG)))) {
+            log_fail("%s: %s, but repository %s has gpgcheck=1", path,
+                     rc == RPMRC_OK ? "the package is not signed" : "no imported key verifies it",
+                     pr->name);
             headerFree(h);
             goto out;
         }
@@ -298,6 +376,26 @@ int pkg_install(struct pkg_engine *e, const char *root, bool excludedocs, const 
     }
     if (ctx.script_errors)
         log_warn("%d scriptlets failed (see the log)", ctx.script_errors);
+    /* repo --install: the repository configuration for the installed system */
+    for (size_t i = 0; i < e->n_repos; i++) {
+        struct pkg_repo *r = e->repos[i];
+        if (!r->repo_conf)
+            continue;
+        char *dir = xasprintf("%s/etc/yum.repos.d", root);
+        char *file = xasprintf("%s/%s.repo", dir, r->name);
+        for (char *p = file + strlen(dir) + 1; *p; p++)
+            if (*p == '/')
+                *p = '_';
+        int wr = mkdir_p(dir, 0755) == 0 ? write_file(file, r->repo_conf, 0644) : -1;
+        if (wr < 0)
+            log_fail("cannot write %s: %s", file, strerror(errno));
+        else
+            log_verbose("Wrote %s (repo --install)", file);
+        free(dir);
+        free(file);
+        if (wr < 0)
+            goto out;
+    }
     log_verbose("Installed %zu packages in %.1fs", ctx.done, now_seconds() - t0);
     ret = 0;
 out:

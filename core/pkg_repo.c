@@ -22,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <solv/chksum.h>
@@ -33,6 +34,9 @@
 #include <solv/repo_comps.h>
 #include <solv/repo_repomdxml.h>
 #include <solv/repo_rpmmd.h>
+#include <solv/repo_solv.h>
+#include <solv/repo_write.h>
+#include <solv/solvversion.h>
 #include <solv/solv_xfopen.h>
 
 struct pkg_engine *pkg_engine_new(const struct pkg_engine_opts *o)
@@ -43,9 +47,17 @@ struct pkg_engine *pkg_engine_new(const struct pkg_engine_opts *o)
     e->releasever = o && o->releasever ? xstrdup(o->releasever) : NULL;
     e->cacheonly = o && o->cacheonly;
     e->parallel = o && o->parallel > 0 ? o->parallel : 4;
+    e->verify_level = o && o->pkgverify_level ? pkg_verify_level_parse(o->pkgverify_level) : 1;
+    if (e->verify_level < 0)
+        e->verify_level = 1;
     e->pool = pool_create();
     pool_setdisttype(e->pool, DISTTYPE_RPM); /* Debian's libsolv defaults to deb */
     pool_setarch(e->pool, e->arch);
+    /* as libdnf: x86_64 and i686 builds of a name may be installed together */
+    pool_set_flag(e->pool, POOL_FLAG_IMPLICITOBSOLETEUSESCOLORS, 1);
+    /* as libdnf: excluded packages stay providers, so a problem says
+     * "... is filtered out by exclude filtering" instead of "nothing provides" */
+    pool_set_flag(e->pool, POOL_FLAG_WHATPROVIDESWITHDISABLED, 1);
     pool_set_installed(e->pool, repo_create(e->pool, "@System"));
     queue_init(&e->result);
     return e;
@@ -67,14 +79,21 @@ void pkg_engine_free(struct pkg_engine *e)
         free(r->sslcacert);
         free(r->sslclientcert);
         free(r->sslclientkey);
+        free(r->userpwd);
+        free(r->proxyuserpwd);
         strv_free(&r->excludepkgs);
         strv_free(&r->includepkgs);
+        strv_free(&r->gpgkeys);
         free(r->filelists);
+        free(r->cookie);
+        free(r->metalink_sha256);
+        free(r->repo_conf);
         free(r);
     }
     free(e->repos);
     pkg__clear_result(e);
     queue_free(&e->result);
+    strv_free(&e->keyfiles);
     if (e->have_considered)
         map_free(&e->considered);
     e->pool->considered = NULL;
@@ -96,7 +115,7 @@ static const char *basearch(const char *arch)
 }
 
 /* Substitute $releasever, $basearch, $arch (also ${...}). */
-static char *subst_vars(struct pkg_engine *e, const char *s)
+char *pkg__subst_vars(struct pkg_engine *e, const char *s)
 {
     static const char *names[] = { "releasever", "basearch", "arch" };
     size_t cap = strlen(s) * 2 + 64, len = 0;
@@ -141,8 +160,8 @@ static char *strip_slash(char *u)
     return u;
 }
 
-static struct pkg_repo *repo_new(struct pkg_engine *e, const char *name, const char *baseurl,
-                                 const char *mirrorlist, const char *metalink)
+struct pkg_repo *pkg__repo_new(struct pkg_engine *e, const char *name, const char *baseurl,
+                               const char *mirrorlist, const char *metalink)
 {
     struct pkg_repo *r = xcalloc(1, sizeof *r);
     r->name = xstrdup(name);
@@ -150,7 +169,7 @@ static struct pkg_repo *repo_new(struct pkg_engine *e, const char *name, const c
         /* dnf accepts several space/comma separated base URLs */
         char *copy = xstrdup(baseurl), *save = NULL;
         for (char *t = strtok_r(copy, " ,\t", &save); t; t = strtok_r(NULL, " ,\t", &save)) {
-            char *u = subst_vars(e, t);
+            char *u = pkg__subst_vars(e, t);
             strv_push_take(&r->urls, strip_slash(dl_normalize_url(u)));
             free(u);
         }
@@ -158,7 +177,7 @@ static struct pkg_repo *repo_new(struct pkg_engine *e, const char *name, const c
     }
     const char *ml = mirrorlist ? mirrorlist : metalink;
     if (ml)
-        r->mirrorlist = subst_vars(e, ml);
+        r->mirrorlist = pkg__subst_vars(e, ml);
     const char *key = r->urls.n ? r->urls.v[0] : r->mirrorlist ? r->mirrorlist : "";
     Chksum *c = solv_chksum_create(REPOKEY_TYPE_SHA256);
     solv_chksum_add(c, key, (int)strlen(key));
@@ -176,6 +195,7 @@ static struct pkg_repo *repo_new(struct pkg_engine *e, const char *name, const c
     free(safe);
     r->dir = path_join(e->cachedir, r->id);
     r->cost = 1000;
+    r->priority = 99;
     r->dl.retries = -1;
     e->repos = xrealloc(e->repos, (e->n_repos + 1) * sizeof *e->repos);
     e->repos[e->n_repos++] = r;
@@ -205,7 +225,7 @@ int pkg_add_repo(struct pkg_engine *e, const struct ks_repo *kr)
     for (size_t i = 0; i < e->n_repos; i++)
         if (!strcmp(e->repos[i]->name, kr->name))
             return log_fail("repo %s: defined twice", kr->name);
-    struct pkg_repo *r = repo_new(e, kr->name, kr->baseurl, kr->mirrorlist, kr->metalink);
+    struct pkg_repo *r = pkg__repo_new(e, kr->name, kr->baseurl, kr->mirrorlist, kr->metalink);
     set_ssl(r, kr->proxy, kr->sslcacert, kr->sslclientcert, kr->sslclientkey, kr->noverifyssl);
     if (kr->cost >= 0)
         r->cost = kr->cost;
@@ -214,6 +234,51 @@ int pkg_add_repo(struct pkg_engine *e, const struct ks_repo *kr)
     for (size_t i = 0; i < kr->includepkgs.n; i++)
         strv_push(&r->includepkgs, kr->includepkgs.v[i]);
     r->ignoregroups = kr->ignoregroups;
+    if (kr->install) {
+        /* what anaconda writes for repo --install: the kickstart's values,
+         * $variables left for dnf on the installed system */
+        size_t cap = 1024, len = 0;
+        char *t = xmalloc(cap);
+        t[0] = 0;
+#define ADD(...)                                                                                   \
+    do {                                                                                           \
+        char *l_ = xasprintf(__VA_ARGS__);                                                         \
+        size_t ll_ = strlen(l_);                                                                   \
+        if (len + ll_ + 1 > cap)                                                                   \
+            t = xrealloc(t, cap = (len + ll_ + 1) * 2);                                            \
+        memcpy(t + len, l_, ll_ + 1);                                                              \
+        len += ll_;                                                                                \
+        free(l_);                                                                                  \
+    } while (0)
+        ADD("[%s]\nname=%s\nenabled=1\n", kr->name, kr->name);
+        if (kr->baseurl)
+            ADD("baseurl=%s\n", kr->baseurl);
+        if (kr->mirrorlist)
+            ADD("mirrorlist=%s\n", kr->mirrorlist);
+        if (kr->metalink)
+            ADD("metalink=%s\n", kr->metalink);
+        if (kr->noverifyssl)
+            ADD("sslverify=0\n");
+        if (kr->proxy)
+            ADD("proxy=%s\n", kr->proxy);
+        if (kr->sslcacert)
+            ADD("sslcacert=%s\n", kr->sslcacert);
+        if (kr->sslclientcert)
+            ADD("sslclientcert=%s\n", kr->sslclientcert);
+        if (kr->sslclientkey)
+            ADD("sslclientkey=%s\n", kr->sslclientkey);
+        if (kr->cost >= 0)
+            ADD("cost=%d\n", kr->cost);
+        for (int k = 0; k < 2; k++) {
+            const strv_t *l = k ? &kr->excludepkgs : &kr->includepkgs;
+            for (size_t i = 0; i < l->n; i++)
+                ADD("%s%s", i ? "," : k ? "excludepkgs=" : "includepkgs=", l->v[i]);
+            if (l->n)
+                ADD("\n");
+        }
+#undef ADD
+        r->repo_conf = t;
+    }
     return 0;
 }
 
@@ -221,7 +286,7 @@ int pkg_add_url(struct pkg_engine *e, const struct ks_url *u)
 {
     if (!u->url && !u->mirrorlist && !u->metalink)
         return log_fail("url: no --url, --mirrorlist or --metalink");
-    struct pkg_repo *r = repo_new(e, "anaconda", u->url, u->mirrorlist, u->metalink);
+    struct pkg_repo *r = pkg__repo_new(e, "anaconda", u->url, u->mirrorlist, u->metalink);
     set_ssl(r, u->proxy, u->sslcacert, u->sslclientcert, u->sslclientkey, u->noverifyssl);
     return 0;
 }
@@ -231,6 +296,16 @@ int pkg_add_url(struct pkg_engine *e, const struct ks_url *u)
 static void parse_mirrors(struct pkg_repo *r, const char *text)
 {
     if (strstr(text, "<metalink")) {
+        /* <file name="repomd.xml"> ... <hash type="sha256">HEX</hash> */
+        const char *h = strstr(text, "<hash type=\"sha256\">");
+        if (h) {
+            h += strlen("<hash type=\"sha256\">");
+            size_t n = strspn(h, "0123456789abcdefABCDEF");
+            if (n == 64) {
+                free(r->metalink_sha256);
+                r->metalink_sha256 = xstrndup(h, 64);
+            }
+        }
         for (const char *p = strstr(text, "<url"); p; p = strstr(p + 1, "<url")) {
             const char *b = strchr(p, '>'), *end = b ? strstr(b, "</url>") : NULL;
             if (!end)
@@ -343,8 +418,75 @@ static void prune_md(struct pkg_repo *r, const strv_t *keep)
     free(dir);
 }
 
+/* The .solv cache (libsolv's own format, loads in a fraction of the XML
+ * parse): r->dir/primary.solv (packages + comps) and filelists.solvx (the
+ * file lists as an extension).  Each file starts with a cookie line, the
+ * sha256 of the repomd.xml it was made from plus a format tag; a different
+ * cookie means stale.  Written to a temporary name and renamed. */
+#define SOLV_FORMAT "kscreate-solv-1"
+
+static char *solv_cookie(const char *repomd, const char *extra)
+{
+    FILE *f = fopen(repomd, "rb");
+    if (!f)
+        return NULL;
+    Chksum *c = solv_chksum_create(REPOKEY_TYPE_SHA256);
+    unsigned char buf[65536];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, f)) > 0)
+        solv_chksum_add(c, buf, (int)n);
+    fclose(f);
+    int len;
+    const unsigned char *d = solv_chksum_get(c, &len);
+    char *cookie = xasprintf("%s %s %s %s\n", SOLV_FORMAT, dl_chk_hex(REPOKEY_TYPE_SHA256, d),
+                             extra, solv_version);
+    solv_chksum_free(c, NULL);
+    return cookie;
+}
+
+static int solv_load(struct pkg_repo *r, const char *name, int flags)
+{
+    char *path = path_join(r->dir, name);
+    FILE *f = fopen(path, "rb");
+    free(path);
+    if (!f)
+        return -1;
+    char line[512];
+    int rc = -1;
+    if (fgets(line, sizeof line, f) && !strcmp(line, r->cookie) &&
+        repo_add_solv(r->repo, f, flags) == 0)
+        rc = 0;
+    fclose(f);
+    return rc;
+}
+
+static void solv_save(struct pkg_repo *r, const char *name, int from, int to)
+{
+    char *path = path_join(r->dir, name);
+    char *tmp = xasprintf("%s.%d.tmp", path, (int)getpid());
+    FILE *f = fopen(tmp, "wb");
+    bool ok = false;
+    if (f && fputs(r->cookie, f) >= 0) {
+        Repowriter *w = repowriter_create(r->repo);
+        repowriter_set_repodatarange(w, from, to);
+        if (from > 1)
+            repowriter_set_flags(w, REPOWRITER_NO_STORAGE_SOLVABLE);
+        ok = repowriter_write(w, f) == 0;
+        repowriter_free(w);
+    }
+    if (f && fclose(f) != 0)
+        ok = false;
+    if (ok && rename(tmp, path) == 0)
+        log_debug("repo %s: wrote %s", r->name, path);
+    else
+        unlink(tmp);
+    free(tmp);
+    free(path);
+}
+
 static int repo_load(struct pkg_engine *e, struct pkg_repo *r)
 {
+    Repo *md = NULL;
     char *mddir = path_join(r->dir, "repodata");
     char *repomd = path_join(mddir, "repomd.xml");
     char *urlfile = path_join(r->dir, "baseurl");
@@ -401,15 +543,31 @@ static int repo_load(struct pkg_engine *e, struct pkg_repo *r)
         }
     }
 
+    if (r->metalink_sha256 && !e->cacheonly) {
+        /* metalink: the repomd.xml we got must have the published hash */
+        unsigned char want[32];
+        const char *h = r->metalink_sha256;
+        for (int i = 0; i < 32; i++)
+            sscanf(h + 2 * i, "%2hhx", &want[i]);
+        if (!dl_verify(repomd, REPOKEY_TYPE_SHA256, want)) {
+            log_fail("repo %s: repomd.xml from %s does not match the metalink's sha256 %s",
+                     r->name, r->baseurl, h);
+            goto out;
+        }
+    }
     r->repo = repo_create(e->pool, r->name);
     r->repo->appdata = r;
+    r->repo->priority = -r->priority;   /* as libdnf: lower priority= wins */
     r->repo->subpriority = -r->cost;
+    /* repomd.xml goes into a scratch repo: r->repo holds only packages and
+     * comps, so it can be written to the .solv cache as it is */
+    md = repo_create(e->pool, "repomd");
     FILE *fp = fopen(repomd, "r");
     if (!fp) {
         log_fail("repo %s: cannot open %s: %s", r->name, repomd, strerror(errno));
         goto out;
     }
-    int rc = repo_add_repomdxml(r->repo, fp, 0);
+    int rc = repo_add_repomdxml(md, fp, 0);
     fclose(fp);
     if (rc) {
         log_fail("repo %s: invalid repomd.xml: %s", r->name, pool_errstr(e->pool));
@@ -417,7 +575,7 @@ static int repo_load(struct pkg_engine *e, struct pkg_repo *r)
     }
     Id t;
     const unsigned char *c;
-    const char *loc = repomd_find(r->repo, "primary", &t, &c);
+    const char *loc = repomd_find(md, "primary", &t, &c);
     if (!loc) {
         log_fail("repo %s: repomd.xml lists no primary metadata", r->name);
         goto out;
@@ -433,9 +591,9 @@ static int repo_load(struct pkg_engine *e, struct pkg_repo *r)
     unsigned char gchk[64];
     Id gtype = 0;
     if (!r->ignoregroups) {
-        loc = repomd_find(r->repo, "group_gz", &t, &c);
+        loc = repomd_find(md, "group_gz", &t, &c);
         if (!loc)
-            loc = repomd_find(r->repo, "group", &t, &c);
+            loc = repomd_find(md, "group", &t, &c);
         if (loc) {
             group = xstrdup(loc);
             gtype = t;
@@ -444,7 +602,7 @@ static int repo_load(struct pkg_engine *e, struct pkg_repo *r)
             strv_push(&keep, loc);
         }
     }
-    loc = repomd_find(r->repo, "filelists", &t, &c);
+    loc = repomd_find(md, "filelists", &t, &c);
     if (loc) {
         r->filelists = xstrdup(loc);
         r->filelists_chktype = c ? t : 0;
@@ -455,7 +613,19 @@ static int repo_load(struct pkg_engine *e, struct pkg_repo *r)
     if (!e->cacheonly)
         prune_md(r, &keep);
     strv_free(&keep);
+    repo_free(md, 1);
+    md = NULL;
 
+    /* the .solv cache: valid for this exact repomd.xml */
+    free(r->cookie);
+    r->cookie = solv_cookie(repomd, r->ignoregroups ? "nogroups" : "groups");
+    if (r->cookie && solv_load(r, "primary.solv", 0) == 0) {
+        free(primary);
+        free(group);
+        log_verbose("repo %s: %d packages from the .solv cache", r->name, r->repo->nsolvables);
+        ret = 0;
+        goto out;
+    }
     char *path = fetch_md(e, r, primary, ptype, ptype ? pchk : NULL);
     rc = path ? add_md(e, r, path, "primary", 0) : -1;
     free(path);
@@ -469,9 +639,13 @@ static int repo_load(struct pkg_engine *e, struct pkg_repo *r)
     if (rc < 0)
         goto out;
     repo_internalize(r->repo);
+    if (r->cookie)
+        solv_save(r, "primary.solv", 0, r->repo->nrepodata);
     log_verbose("repo %s: %d packages from %s", r->name, r->repo->nsolvables, r->baseurl);
     ret = 0;
 out:
+    if (md)
+        repo_free(md, 1);
     free(mddir);
     free(repomd);
     free(urlfile);
@@ -484,9 +658,13 @@ int pkg_load(struct pkg_engine *e)
         return 0;
     if (!e->n_repos)
         return log_fail("No repositories: add a repo or url command");
-    for (size_t i = 0; i < e->n_repos; i++)
-        if (repo_load(e, e->repos[i]) < 0)
+    for (size_t i = 0; i < e->n_repos; i++) {
+        int lk = pkg__lock(e->repos[i]->dir, e->repos[i]->name);
+        int rc = lk < 0 ? -1 : repo_load(e, e->repos[i]);
+        pkg__unlock(lk);
+        if (rc < 0)
             return -1;
+    }
     pool_addfileprovides(e->pool);
     pool_createwhatprovides(e->pool);
     e->loaded = true;
@@ -508,13 +686,29 @@ int pkg__load_filelists(struct pkg_engine *e)
         struct pkg_repo *r = e->repos[i];
         if (!r->repo || !r->filelists || r->filelists_loaded)
             continue;
+        int lk = pkg__lock(r->dir, r->name);
+        if (lk < 0)
+            return -1;
+        if (r->cookie && solv_load(r, "filelists.solvx", REPO_EXTEND_SOLVABLES | REPO_LOCALPOOL) == 0) {
+            pkg__unlock(lk);
+            r->filelists_loaded = true;
+            changed = true;
+            log_verbose("repo %s: file lists from the .solv cache", r->name);
+            continue;
+        }
         char *path = fetch_md(e, r, r->filelists, r->filelists_chktype,
                               r->filelists_chktype ? r->filelists_chk : NULL);
-        int rc = path ? add_md(e, r, path, "filelists", REPO_EXTEND_SOLVABLES) : -1;
+        int first = r->repo->nrepodata;
+        int rc = path ? add_md(e, r, path, "filelists", REPO_EXTEND_SOLVABLES | REPO_LOCALPOOL) : -1;
         free(path);
-        if (rc < 0)
+        if (rc < 0) {
+            pkg__unlock(lk);
             return -1;
+        }
         repo_internalize(r->repo);
+        if (r->cookie)
+            solv_save(r, "filelists.solvx", first, r->repo->nrepodata);
+        pkg__unlock(lk);
         r->filelists_loaded = true;
         changed = true;
         log_verbose("repo %s: loaded file lists", r->name);
@@ -526,14 +720,103 @@ int pkg__load_filelists(struct pkg_engine *e)
     return 0;
 }
 
+/* The gpgkey= files of repositories with gpgcheck=1 (all of them at
+ * --pkgverify-level signature/all) into cachedir/keys/, for pkg_install. */
+static int fetch_keys(struct pkg_engine *e)
+{
+    strv_free(&e->keyfiles);
+    for (size_t i = 0; i < e->n_repos; i++) {
+        struct pkg_repo *r = e->repos[i];
+        if (!r->gpgcheck && e->verify_level < 2)
+            continue;
+        if (r->gpgcheck && !r->gpgkeys.n)
+            log_warn("repo %s: gpgcheck=1 but no gpgkey", r->name);
+        for (size_t k = 0; k < r->gpgkeys.n; k++) {
+            char *name = xasprintf("keys/%s-%zu.asc", r->id, k);
+            char *dest = path_join(e->cachedir, name);
+            free(name);
+            char err[512];
+            if (strv_contains(&e->keyfiles, dest)) {
+                free(dest);
+                continue;
+            }
+            if (!(e->cacheonly && path_exists(dest)) &&
+                dl_file(r->gpgkeys.v[k], dest, 0, NULL, &r->dl, err, sizeof err) < 0) {
+                if (!path_exists(dest) || !e->cacheonly) {
+                    log_fail("repo %s: cannot download the GPG key %s: %s", r->name,
+                             r->gpgkeys.v[k], err);
+                    free(dest);
+                    return -1;
+                }
+            }
+            strv_push_take(&e->keyfiles, dest);
+        }
+    }
+    return 0;
+}
+
+/* cachedir/packages/.verified: "FILE SIZE MTIME_NS CHECKSUM" of packages
+ * whose checksum was verified, so a warm cache is not hashed again on every
+ * build (500 MB of sha256 is a second); any change of size or mtime means
+ * hashing again.  Read and written under the packages lock. */
+static char *verified_key(const char *path, int type, const unsigned char *chk)
+{
+    struct stat st;
+    if (stat(path, &st) < 0 || !S_ISREG(st.st_mode))
+        return NULL;
+    const char *bn = strrchr(path, '/');
+    return xasprintf("%s %lld %lld%09ld %s", bn ? bn + 1 : path, (long long)st.st_size,
+                     (long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec, type && chk ? dl_chk_hex(type, chk) : "-");
+}
+
+static bool cached_ok(strv_t *index, bool *dirty, const char *path, int type,
+                      const unsigned char *chk)
+{
+    char *key = verified_key(path, type, chk);
+    if (!key)
+        return false;
+    if (strv_contains(index, key)) {
+        free(key);
+        return true;
+    }
+    if (!dl_verify(path, type, chk)) {
+        free(key);
+        return false;
+    }
+    strv_push_take(index, key);
+    *dirty = true;
+    return true;
+}
+
 int pkg_download(struct pkg_engine *e)
 {
     Pool *pool = e->pool;
+    if (fetch_keys(e) < 0)
+        return -1;
     char *pkgdir = path_join(e->cachedir, "packages");
     if (mkdir_p(pkgdir, 0755) < 0) {
         log_fail("cannot create %s: %s", pkgdir, strerror(errno));
         free(pkgdir);
         return -1;
+    }
+    /* one build at a time downloads into a shared cache; the other waits
+     * and then finds the packages there, verified */
+    int lk = pkg__lock(pkgdir, "packages");
+    if (lk < 0) {
+        free(pkgdir);
+        return -1;
+    }
+    strv_t index = { 0 };
+    bool dirty = false;
+    char *idxpath = path_join(pkgdir, ".verified");
+    {
+        char *text = NULL;
+        if (read_file(idxpath, &text, NULL) == 0) {
+            char *save = NULL;
+            for (char *l = strtok_r(text, "\n", &save); l; l = strtok_r(NULL, "\n", &save))
+                strv_push(&index, l);
+            free(text);
+        }
     }
     size_t n = (size_t)e->result.count;
     strv_free(&e->paths);
@@ -556,7 +839,7 @@ int pkg_download(struct pkg_engine *e)
         Id type = 0;
         const unsigned char *chk = solvable_lookup_bin_checksum(s, SOLVABLE_CHECKSUM, &type);
         strv_push(&e->paths, dest);
-        if (dl_verify(dest, type, chk)) {
+        if (cached_ok(&index, &dirty, dest, type, chk)) {
             log_debug("%s: in cache", dest);
             free(url);
             free(dest);
@@ -584,35 +867,129 @@ int pkg_download(struct pkg_engine *e)
     } else if (k) {
         log_info("Downloading %zu packages (%zu in cache)", k, n - k);
         double t0 = now_seconds();
-        if (dl_many(items, k, e->parallel, "Downloading") < 0) {
-            size_t cap = 256, len = 0;
-            char *msg = xmalloc(cap);
-            msg[0] = 0;
-            for (size_t j = 0; j < k; j++) {
-                if (items[j].result == 0)
+        /* round 1 from the mirror repomd.xml came from; failed packages are
+         * then tried on each other mirror of their repository in turn */
+        char **tried = xcalloc(k, sizeof *tried);
+        size_t *next_mirror = xcalloc(k, sizeof *next_mirror);
+        struct dl_item *round = xcalloc(k, sizeof *round);
+        size_t *map = xcalloc(k, sizeof *map);
+        for (size_t j = 0; j < k; j++)
+            tried[j] = xstrdup(items[j].url);
+        size_t pending = k;
+        for (size_t j = 0; j < k; j++)
+            map[j] = j;
+        while (pending) {
+            for (size_t j = 0; j < pending; j++)
+                round[j] = items[map[j]];
+            dl_many(round, pending, e->parallel, "Downloading");
+            size_t again = 0;
+            for (size_t j = 0; j < pending; j++) {
+                size_t it = map[j];
+                items[it].result = round[j].result;
+                memcpy(items[it].err, round[j].err, sizeof items[it].err);
+                if (items[it].result == 0 || cleanup_interrupted())
                     continue;
-                size_t idx = idxs[j];
-                char *line = xasprintf("%sFailed to download %s from %s: %s", len ? "\n" : "",
-                                       e->nevras.v[idx], items[j].url, items[j].err);
-                size_t ll = strlen(line);
-                if (len + ll + 1 > cap) {
-                    cap = (len + ll + 1) * 2;
-                    msg = xrealloc(msg, cap);
+                Solvable *s = pool_id2solvable(pool, e->result.elements[idxs[it]]);
+                struct pkg_repo *r = s->repo->appdata;
+                if (solvable_lookup_str(s, SOLVABLE_MEDIABASE))
+                    continue;
+                const char *mirror = NULL;
+                while (next_mirror[it] < r->urls.n && !mirror) {
+                    const char *u = r->urls.v[next_mirror[it]++];
+                    if (strcmp(u, r->baseurl))
+                        mirror = u;
                 }
-                memcpy(msg + len, line, ll + 1);
-                len += ll;
-                free(line);
+                if (!mirror)
+                    continue;
+                unsigned int medianr;
+                const char *loc = solvable_get_location(s, &medianr);
+                char *url = xasprintf("%s/%s", mirror, loc ? loc : "");
+                log_verbose("%s: %s; trying %s", e->nevras.v[idxs[it]], items[it].err, url);
+                free((char *)items[it].url);
+                items[it].url = url;
+                char *t = xasprintf("%s, %s", tried[it], url);
+                free(tried[it]);
+                tried[it] = t;
+                map[again++] = it;
             }
-            if (cleanup_interrupted())
-                log_fail("Interrupted while downloading packages");
-            else
-                log_fail("%s", msg);
-            free(msg);
+            pending = again;
+        }
+        size_t cap = 256, len = 0;
+        char *msg = xmalloc(cap);
+        msg[0] = 0;
+        for (size_t j = 0; j < k; j++) {
+            if (items[j].result == 0)
+                continue;
+            size_t idx = idxs[j];
+            char *line = xasprintf("%sFailed to download %s from %s: %s", len ? "\n" : "",
+                                   e->nevras.v[idx], tried[j], items[j].err);
+            size_t ll = strlen(line);
+            if (len + ll + 1 > cap) {
+                cap = (len + ll + 1) * 2;
+                msg = xrealloc(msg, cap);
+            }
+            memcpy(msg + len, line, ll + 1);
+            len += ll;
+            free(line);
+        }
+        if (cleanup_interrupted()) {
+            log_fail("Interrupted while downloading packages");
+            ret = -1;
+        } else if (len) {
+            log_progress_end();
+            log_fail("%s", msg);
             ret = -1;
         } else {
             log_verbose("Downloaded %zu packages in %.1fs", k, now_seconds() - t0);
         }
+        for (size_t j = 0; j < k; j++) {
+            char *key = items[j].result == 0 ? verified_key(items[j].dest, items[j].chk_type, items[j].chk) : NULL;
+            if (key) {
+                strv_push_take(&index, key);
+                dirty = true;
+            }
+        }
+        free(msg);
+        for (size_t j = 0; j < k; j++)
+            free(tried[j]);
+        free(tried);
+        free(next_mirror);
+        free(round);
+        free(map);
     }
+    if (dirty) {
+        /* keep only entries of files still present */
+        size_t cap = 4096, len = 0;
+        char *out = xmalloc(cap);
+        out[0] = 0;
+        for (size_t j = 0; j < index.n; j++) {
+            char *sp = strchr(index.v[j], ' ');
+            if (!sp)
+                continue;
+            char *f = xasprintf("%s/%.*s", pkgdir, (int)(sp - index.v[j]), index.v[j]);
+            bool keep = path_exists(f);
+            free(f);
+            if (!keep)
+                continue;
+            size_t l = strlen(index.v[j]);
+            if (len + l + 2 > cap)
+                out = xrealloc(out, cap = (len + l + 2) * 2);
+            memcpy(out + len, index.v[j], l);
+            len += l;
+            out[len++] = '\n';
+            out[len] = 0;
+        }
+        char *tmpf = xasprintf("%s.%d", idxpath, (int)getpid());
+        if (write_file(tmpf, out, 0644) == 0)
+            rename(tmpf, idxpath);
+        else
+            unlink(tmpf);
+        free(tmpf);
+        free(out);
+    }
+    strv_free(&index);
+    free(idxpath);
+    pkg__unlock(lk);
     for (size_t j = 0; j < k; j++) {
         free((char *)items[j].url);
         free((char *)items[j].dest);

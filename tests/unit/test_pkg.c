@@ -271,8 +271,10 @@ static void test_resolution(struct pkg_engine *e)
     CHECK_RESOLVE(e, "synth-postfix-1.0-1.noarch", .names = { "synth-mta" }, .nocore = true);
     /* excluding a dependency makes the request unsolvable, in libsolv's words */
     CHECK_RESOLVE(e, "FAIL", .names = { "synth-base" }, .excludes = { "synth-libdep" }, .nocore = true);
-    ok(failure_has("nothing provides synth-libdep needed by synth-lib-2.0-1.noarch"),
-       "unsolvable: libsolv's problem text");
+    ok(failure_has("package synth-lib-2.0-1.noarch requires synth-libdep, but none of the "
+                   "providers can be installed") &&
+           failure_has("package synth-libdep-1.0-1.noarch is filtered out by exclude filtering"),
+       "unsolvable: libsolv's problem text, exclusions in dnf's words");
     CHECK_RESOLVE(e, "FAIL", .names = { "synth-broken" }, .nocore = true);
     ok(failure_has("nothing provides synth-nonexistent needed by synth-broken-1.0-1.noarch"),
        "unsatisfiable Requires reported");
@@ -284,19 +286,28 @@ static void test_resolution(struct pkg_engine *e)
     /* missing packages and groups are all named */
     CHECK_RESOLVE(e, "FAIL", .names = { "synth-base", "synth-nope", "synth-nope2" },
                   .groups = { "nogroup" }, .nocore = true);
-    ok(failure_has("No match for package: synth-nope"), "missing package 1 named");
-    ok(failure_has("No match for package: synth-nope2"), "missing package 2 named");
-    ok(failure_has("No match for group: nogroup"), "missing group named");
+    ok(failure_has("No match for argument: synth-nope"), "missing package 1 named");
+    ok(failure_has("No match for argument: synth-nope2"), "missing package 2 named");
+    ok(failure_has("Module or Group 'nogroup' is not available."), "missing group named");
+    ok(failure_has("Unable to find a match: synth-nope synth-nope2 @nogroup"),
+       "one line names all of them (dnf's words)");
     CHECK_RESOLVE(e, base, .names = { "synth-base", "synth-nope" }, .groups = { "nogroup" },
                   .nocore = true, .ignoremissing = true);
     /* excluded and requested = missing */
     CHECK_RESOLVE(e, "FAIL", .names = { "synth-extra" }, .excludes = { "synth-ex*" }, .nocore = true);
-    ok(failure_has("No match for package: synth-extra"), "excluded package is not found");
+    ok(failure_has("No match for argument: synth-extra"), "excluded package is not found");
     /* globs */
     CHECK_RESOLVE(e, "synth-sendmail-1.0-1.noarch synth-shell-1.0-1.x86_64 synth-sug-1.0-1.noarch",
                   .names = { "synth-s*" }, .nocore = true);
-    /* obsoletes: the new package */
+    /* obsoletes: the new package, also when the obsoleted one is asked for */
     CHECK_RESOLVE(e, "synth-new-2.0-1.noarch", .names = { "synth-new" }, .nocore = true);
+    CHECK_RESOLVE(e, "synth-new-2.0-1.noarch", .names = { "synth-old" }, .nocore = true);
+    /* an excluded dependency: dnf's wording */
+    CHECK_RESOLVE(e, "FAIL", .names = { "synth-mua" }, .excludes = { "synth-postfix", "synth-sendmail" },
+                  .nocore = true);
+    ok(failure_has("Problem: "), "single problem: dnf's \" Problem:\" line");
+    ok(failure_has("package synth-postfix-1.0-1.noarch is filtered out by exclude filtering"),
+       "excluded provider: dnf's words");
     /* groups: default, --optional, --nodefaults, by display name, environment */
     const char *tools = "synth-data-1.0-1.noarch synth-filedep-1.0-1.noarch synth-mua-1.0-1.noarch "
                         "synth-postfix-1.0-1.noarch";
