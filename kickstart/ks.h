@@ -9,6 +9,14 @@
  *    strings are NULL, unset integers are -1, "seen" flags tell whether a
  *    single-instance command appeared at all.
  *  - ks_free() releases everything.
+ *  - The parser follows pykickstart 3.74 (docs/kickstart-conformance.md):
+ *    syntax versions F30..F45 (= DEVEL, the default), RHEL8, RHEL9, RHEL10;
+ *    removed commands and options are errors, deprecated ones warnings
+ *    (KS_WARNING; ksvalidator counts them as errors), KS_NOTICE is extra
+ *    information that never fails anything.  Every command is also kept as a
+ *    typed record (struct ks_cmdrec: its options' values by pykickstart's
+ *    attribute names, defaults filled in) in ks->cmds.
+ *  - ks_flatten() prints the model as pykickstart's ksflatten does.
  */
 #ifndef KSC_KS_H
 #define KSC_KS_H
@@ -135,8 +143,8 @@ struct kickstart {
     const char *version;          /* syntax version name ("DEVEL", "RHEL9", ...) */
     int version_num;
     char *platform;               /* "#platform=" comment, NULL unset */
-    /* every command class that was used: singles (their last use) and data
-     * records, in the order of first use */
+    /* every command that was used: single commands (their last use) and data
+     * records (every use, in order), grouped by command class */
     struct ks_cmdrec **cmds;  size_t n_cmds;
     struct ks_cert *certs;    size_t n_certs;
     strv_t null_sections;         /* %addon/%anaconda and unknown sections, as text */
@@ -169,6 +177,8 @@ struct ks_parse_opts {
     ks_report_fn report;          /* NULL: log as "FILE:LINE: msg" */
     void *report_ctx;
     const char *version;          /* syntax version, NULL = current Fedora (DEVEL) */
+    bool version_from_file;       /* version NULL: take it from a "#version=" line of the
+                                     main file (pykickstart's versionFromFile), else DEVEL */
     /* All flags false (a zeroed struct) is the usual behaviour: %include
      * followed, relative paths tried against the cwd first, then against the
      * including file (as pykickstart does). */

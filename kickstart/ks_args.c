@@ -789,6 +789,13 @@ int ks_ns_parse(struct ks_ns *ns, const struct ks_cmdclass *c, char *const *argv
             *v = t;
         }
     }
+    /* a '*' positional that got nothing is [] (argparse), unless it has a default */
+    for (int p = 0; p < npos; p++) {
+        const struct ks_optdef *o = &c->opts[pos[p]];
+        struct ks_value *v = &ns->vals[dest_index(ns, o->dest)];
+        if (!pos_seen[p] && o->nargs == N_STAR && v->kind == KS_V_NONE)
+            v->kind = KS_V_LIST;
+    }
     if (rc == 0) {
         /* required options and positionals */
         struct sb miss = { 0 };

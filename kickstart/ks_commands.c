@@ -105,7 +105,24 @@ static bool extra_has_option(struct cctx *c)
     return false;
 }
 
-static struct ks_cmdrec *single_of(struct cctx *c, const char *family);
+
+static int split_nocomment_text(const char *t, strv_t *out, const char **err)
+{
+    /* shlex.split(): '#' is an ordinary character here */
+    struct sb b = { 0 };
+    bool sq = false, dq = false, esc = false;
+    for (const char *p = t; *p; p++) {
+        if (esc) { esc = false; sb_addn(&b, p, 1); continue; }
+        if (!sq && *p == '\\') { esc = true; sb_addn(&b, p, 1); continue; }
+        if (!dq && *p == '\'') sq = !sq;
+        else if (!sq && *p == '"') dq = !dq;
+        if (*p == '#' && !sq && !dq) { sb_add(&b, "'#'"); continue; }
+        sb_addn(&b, p, 1);
+    }
+    int r = ks_split(b.p ? b.p : "", b.n, out, err);
+    free(b.p);
+    return r;
+}
 static size_t data_of(struct cctx *c, const char *family, struct ks_cmdrec ***out);
 
 static const char *rec_s(const struct ks_cmdrec *r, const char *d) { return ks_rec_str(r, d); }
@@ -139,6 +156,9 @@ static int ck_autopart(struct cctx *c)
         if (!T(c, "encrypted") || !lv || strncmp(lv, "luks2-", 6) != 0)
             return cerr(c, "hw-passphrase may be specified only with LUKSv2 HW-OPAL encrypted devices");
     }
+    /* RHEL: no btrfs */
+    if (!strncmp(c->cls->name, "RHEL", 4) && t && t->kind == KS_V_INT && t->i == 1)
+        return cerr(c, "autopart --type=btrfs is not supported");
     return 0;
 }
 
@@ -220,20 +240,29 @@ static int ck_services(struct cctx *c)
 
 static int ck_timezone(struct cctx *c)
 {
+    const char *cn = c->cls->name;
+    if (c->argc <= 1)
+        return cerr(c, "At least one option and/or an argument are expected for the %s command", "timezone");
     const struct ks_value *tz = V("timezone");
     size_t n = tz && tz->kind == KS_V_LIST ? tz->l.n : 0;
     if (n > 1)
         return cerr(c, "One or zero arguments are expected for the %s command", "timezone");
     if (T(c, "nontp") && T(c, "ntpservers"))
         return cerr(c, "Options --nontp and --ntpservers are mutually exclusive");
-    if (n == 0 && !T(c, "isUtc") && !T(c, "ntpservers") && !T(c, "nontp"))
-        return cerr(c, "At least one option and/or an argument are expected for the  %s command", "timezone");
-    if (T(c, "ntpservers"))
-        if (cwarn(c, "The option --ntpservers will be deprecated in future releases. Please modify your kickstart file to replace this option with timesource command.") < 0)
-            return -1;
-    if (T(c, "nontp"))
-        if (cwarn(c, "The option --nontp will be deprecated in future releases. Please modify your kickstart file to replace this option with timesource --ntp-disable command.") < 0)
-            return -1;
+    if (!strncmp(cn, "F32_", 4) || !strncmp(cn, "F33_", 4)) {
+        for (size_t i = 1; i < c->argc; i++)
+            if (!strcmp(c->argv[i], "--isUtc"))
+                if (cwarn(c, "The option --isUtc will be deprecated in future releases. Please modify your kickstart file to replace this option with its preferred alias --utc.") < 0)
+                    return -1;
+    }
+    if (!strncmp(cn, "F33_", 4) || !strncmp(cn, "F40_", 4)) {
+        if (T(c, "ntpservers"))
+            if (cwarn(c, "The option --ntpservers will be deprecated in future releases. Please modify your kickstart file to replace this option with timesource command.") < 0)
+                return -1;
+        if (T(c, "nontp"))
+            if (cwarn(c, "The option --nontp will be deprecated in future releases. Please modify your kickstart file to replace this option with timesource --ntp-disable command.") < 0)
+                return -1;
+    }
     return 0;
 }
 
@@ -291,19 +320,33 @@ static int ck_part(struct cctx *c)
         return 0;
     if (T(c, "pbkdf_time") && T(c, "pbkdf_iterations"))
         return cerr(c, "Only one of --pbkdf-time and --pbkdf-iterations can be specified.");
+    if (T(c, "resize") && !T(c, "onPart"))
+        return cerr(c, "--resize can only be used in conjunction with --onpart");
+    if (T(c, "resize") && !T(c, "size"))
+        return cerr(c, "--resize requires --size to specify new size");
+    const char *fs = S(c, "fstype");
+    if (fs && !strcmp(fs, "tmpfs") && (T(c, "grow") || T(c, "maxSizeMB")))
+        return cerr(c, "The --fstype=tmpfs option can't be used together with --grow or --maxsize");
+    const struct ks_value *fmt = V("format");
+    if (fmt && fmt->kind == KS_V_BOOL && !fmt->i && T(c, "mkfsopts"))
+        return cerr(c, "--mkfsoptions with --noformat has no effect.");
+    if (T(c, "fsprofile") && T(c, "mkfsopts"))
+        return cerr(c, "--mkfsoptions and --fsprofile cannot be used together.");
     if (T(c, "hw_passphrase")) {
         const char *lv = S(c, "luks_version");
         if (!T(c, "encrypted") || !lv || strncmp(lv, "luks2-", 6) != 0)
             return cerr(c, "hw-passphrase may be specified only with LUKSv2 HW-OPAL encrypted devices");
     }
-    if (mnt && strcmp(mnt, "swap") != 0 && strcmp(mnt, "none") != 0 && strcmp(mnt, "None") != 0 &&
-        strncmp(mnt, "raid.", 5) != 0 && strncmp(mnt, "pv.", 3) != 0 && strncmp(mnt, "btrfs.", 6) != 0) {
+    if (mnt && strcmp(mnt, "swap") != 0) {
         struct ks_cmdrec **l;
         size_t n = data_of(c, "Partition", &l);
         for (size_t i = 0; i < n; i++)
             if (rec_s(l[i], "mntpoint") && strcmp(rec_s(l[i], "mntpoint"), mnt) == 0)
                 return cwarn(c, "A partition with the mountpoint %s has already been defined.", mnt);
     }
+    if (!strncmp(c->cls->name, "RHEL", 4) &&
+        ((mnt && !strncmp(mnt, "btrfs.", 6)) || (fs && !strcmp(fs, "btrfs"))))
+        return cerr(c, "Btrfs file system is not supported");
     return 0;
 }
 
@@ -313,6 +356,9 @@ static int ck_network(struct cctx *c)
     if (bp && strcmp(bp, "dhcp") && strcmp(bp, "bootp") && strcmp(bp, "static") &&
         strcmp(bp, "query") && strcmp(bp, "ibft"))
         return cerr(c, "argument --bootproto: invalid choice: '%s' (choose from 'dhcp', 'bootp', 'static', 'query', 'ibft')", bp);
+    const char *bt = S(c, "bindto");
+    if (bt && V("bindto") && strcmp(bt, "mac"))
+        return cerr(c, "argument --bindto: invalid choice: '%s' (choose from 'mac')", bt);
     if (T(c, "noipv4")) {
         struct ks_value *v = V("bootProto");
         if (v)
@@ -347,8 +393,8 @@ static int ck_network(struct cctx *c)
     size_t n = data_of(c, "Network", &l);
     for (size_t i = 0; i < n; i++) {
         const char *d2 = rec_s(l[i], "device");
-        if (strcmp(dev ? dev : "", d2 ? d2 : "") == 0 && (dev && *dev))
-            return cwarn(c, "A network device with the name %s has already been defined.", dev);
+        if (strcmp(dev ? dev : "", d2 ? d2 : "") == 0)
+            return cwarn(c, "A network device with the name %s has already been defined.", dev ? dev : "");
     }
     return 0;
 }
@@ -414,6 +460,9 @@ static int ck_logvol(struct cctx *c)
     /* F29 */
     if (T(c, "pbkdf_time") && T(c, "pbkdf_iterations"))
         return cerr(c, "Only one of --pbkdf-time and --pbkdf-iterations can be specified.");
+    const char *lfs = S(c, "fstype");
+    if (!strncmp(c->cls->name, "RHEL", 4) && lfs && !strcmp(lfs, "btrfs"))
+        return cerr(c, "Btrfs file system is not supported");
     return 0;
 }
 
@@ -511,6 +560,10 @@ static int ck_raid(struct cctx *c)
         return cerr(c, "--mkfsoptions and --fsprofile cannot be used together.");
     if (T(c, "pbkdf_time") && T(c, "pbkdf_iterations"))
         return cerr(c, "Only one of --pbkdf-time and --pbkdf-iterations can be specified.");
+    const char *rfs = S(c, "fstype");
+    if ((!strncmp(c->cls->name, "RHEL8_", 6) || !strncmp(c->cls->name, "RHEL9_", 6)) && rfs &&
+        !strcmp(rfs, "btrfs"))
+        return cerr(c, "Btrfs file system is not supported");
     return 0;
 }
 
@@ -576,12 +629,216 @@ static int ck_group(struct cctx *c)
 
 static int ck_reqpart(struct cctx *c) { (void)c; return 0; }
 
+static int ck_harddrive(struct cctx *c)
+{
+    if (strncmp(c->cls->name, "FC3_", 4) != 0)
+        return 0;
+    bool b = S(c, "biospart") != NULL, p = S(c, "partition") != NULL;
+    if (b == p)
+        return cerr(c, "One of biospart or partition options must be specified.");
+    return 0;
+}
+
+static int ck_ignoredisk(struct cctx *c)
+{
+    int n = T(c, "ignoredisk") + T(c, "onlyuse");
+    if (n != 1)
+        return cerr(c, "One of --drives or --only-use must be specified for ignoredisk command.");
+    return 0;
+}
+
+static int ck_dup_user(struct cctx *c, const char *family, const char *dest, const char *what)
+{
+    const char *u = S(c, dest);
+    struct ks_cmdrec **l;
+    size_t n = data_of(c, family, &l);
+    for (size_t i = 0; i < n; i++) {
+        const char *u2 = rec_s(l[i], dest);
+        if ((!u && !u2) || (u && u2 && !strcmp(u, u2)))
+            return cwarn(c, what, u ? u : "None");
+    }
+    return 0;
+}
+
+static int ck_sshpw(struct cctx *c)
+{
+    const struct ks_value *p = V("password");
+    if (!p || !ks_value_truthy(p))
+        return cerr(c, "A single argument is expected for the %s command", "sshpw");
+    if (c->ns->extra.n)
+        return unexpected(c, "sshpw");
+    return ck_dup_user(c, "SshPw", "username", "An ssh user with the name %s has already been defined.");
+}
+
+static int ck_sshkey(struct cctx *c)
+{
+    if (c->ns->extra.n)
+        return unexpected(c, "sshkey");
+    return ck_dup_user(c, "SshKey", "username", "An ssh user with the name %s has already been defined.");
+}
+
+static int ck_fcoe(struct cctx *c)
+{
+    return ck_dup_user(c, "Fcoe", "nic", "A FCOE device with the name %s has already been defined.");
+}
+
 static int ck_logging(struct cctx *c)
 {
+    const char *l = S(c, "level");
+    bool fc6 = !strncmp(c->cls->name, "FC6_", 4) || !strncmp(c->cls->name, "RHEL8_", 6);
+    if (fc6 && l && strcmp(l, "debug") && strcmp(l, "info") && strcmp(l, "warning") &&
+        strcmp(l, "error") && strcmp(l, "critical"))
+        return cerr(c, "argument --level: invalid choice: '%s' (choose from 'debug', 'info', 'warning', 'error', 'critical')", l);
     if (T(c, "port") && !T(c, "host"))
         return cerr(c, "Can't specify --port without --host.");
     return 0;
 }
+
+static int ck_ostreecontainer(struct cctx *c)
+{
+    if (!T(c, "remote")) {
+        struct ks_value *r = V("remote"), *s = V("stateroot");
+        if (r && s)
+            ks_value_copy(r, s);
+    }
+    return 0;
+}
+
+static int ck_authconfig(struct cctx *c)
+{
+    if (c->cls->kind == CK_NORMAL)
+        return cwarn(c, "The authconfig command will be deprecated, use authselect instead.");
+    return 0;
+}
+
+static int ck_driverdisk(struct cctx *c)
+{
+    const struct ks_value *p = V("partition");
+    size_t np = p && p->kind == KS_V_LIST ? p->l.n : 0;
+    if (np > 1)
+        return cerr(c, "Only one partition may be specified for driverdisk command.");
+    if (c->ns->extra.n)
+        return unexpected(c, "driverdisk");
+    bool src = T(c, "source"), bios = T(c, "biospart");
+    if (np && src)
+        return cerr(c, "Only one of --source and partition may be specified for driverdisk command.");
+    if (np && bios)
+        return cerr(c, "Only one of --biospart and partition may be specified for driverdisk command.");
+    if (src && bios)
+        return cerr(c, "Only one of --biospart and --source may be specified for driverdisk command.");
+    if (!np && !src && !bios)
+        return cerr(c, "One of --source, --biospart, or partition must be specified for driverdisk command.");
+    return 0;
+}
+
+static int ck_mount(struct cctx *c)
+{
+    if (c->ns->extra.n)
+        return unexpected(c, "mount");
+    const char *mp = S(c, "mntpoint");
+    if (mp && strcasecmp(mp, "none") != 0 && mp[0] != '/')
+        return cerr(c, "Invalid mount point '%s' given", mp);
+    const struct ks_value *rf = V("reformat");
+    if (rf && rf->kind == KS_V_BOOL && !rf->i && T(c, "mkfs_opts"))
+        return cerr(c, "'--mkfsoptions' requires --reformat");
+    return 0;
+}
+
+static int ck_timesource(struct cctx *c)
+{
+    struct sb used = { 0 };
+    int n = 0;
+    if (T(c, "ntp_server")) { sb_add(&used, "--ntp-server"); n++; }
+    if (T(c, "ntp_pool")) { sb_printf(&used, "%s--ntp-pool", n ? ", " : ""); n++; }
+    if (T(c, "ntp_disable")) { sb_printf(&used, "%s--ntp-disable", n ? ", " : ""); n++; }
+    int r = 0;
+    if (n == 0)
+        r = cerr(c, "One of ---ntp-server, --ntp-pool, --ntp-disable options must be specified for timesource command.");
+    else if (n > 1)
+        r = cerr(c, "Only one of %s options may be specified for timesource command.", used.p);
+    free(used.p);
+    return r;
+}
+
+static int ck_nvdimm(struct cctx *c)
+{
+    if (c->ns->extra.n) {
+        char *j = join_extra(&c->ns->extra);
+        cerr(c, "Unexpected arguments to nvdimm command: %s", j);
+        free(j);
+        return -1;
+    }
+    const char *action = S(c, "action");
+    if (action && strcmp(action, "reconfigure") && strcmp(action, "use"))
+        return cerr(c, "argument action: invalid choice: '%s' (choose from 'reconfigure', 'use')", action);
+    const char *mode = S(c, "mode");
+    if (mode && strcmp(mode, "sector"))
+        return cerr(c, "argument --mode: invalid choice: '%s' (choose from 'sector')", mode);
+    if (T(c, "namespace") && T(c, "blockdevs"))
+        return cerr(c, "Only one of --namespace and --blockdevs device specifications can be used");
+    if (action && !strcmp(action, "reconfigure")) {
+        if (!T(c, "namespace"))
+            return cerr(c, "Action %s requires --namespace argument to be set", action);
+        if (mode && !strcmp(mode, "sector") && !T(c, "sectorsize"))
+            return cerr(c, "Action %s with mode %s requires --sectorsize argument to be set", action, mode);
+    } else if (action && !strcmp(action, "use")) {
+        if (!T(c, "namespace") && !T(c, "blockdevs"))
+            return cerr(c, "Action %s requires --namespace or --blockdevs argument to be set", action);
+    }
+    return 0;
+}
+
+static int ck_ostreesetup(struct cctx *c)
+{
+    if (!T(c, "remote")) {
+        struct ks_value *r = V("remote"), *o = V("osname");
+        if (r && o)
+            ks_value_copy(r, o);
+    }
+    const char *u = S(c, "url");
+    if (!u || (strncmp(u, "file:", 5) && strncmp(u, "http:", 5) && strncmp(u, "https:", 6)))
+        return cerr(c, "ostree repos must use file, HTTP or HTTPS protocol.");
+    return 0;
+}
+
+static int ck_rhsm(struct cctx *c)
+{
+    const struct ks_value *k = V("activation_keys");
+    for (size_t i = 0; k && k->kind == KS_V_LIST && i < k->l.n; i++)
+        if (!*k->l.v[i])
+            return cerr(c, "Empty string is not a valid activation key.");
+    return 0;
+}
+
+static int ck_syspurpose(struct cctx *c)
+{
+    if (c->ns->extra.n)
+        return cerr(c, "The syspurpose command does not take positional arguments!");
+    return 0;
+}
+
+static int ck_vnc(struct cctx *c)
+{
+    struct ks_value *cn = V("_connect");
+    if (cn && cn->kind == KS_V_STR && *cn->s) {
+        char *colon = strchr(cn->s, ':');
+        struct ks_value *h = ks_ns_add(c->ns, "host");
+        cn = V("_connect");
+        char *hs = xstrndup(cn->s, colon ? (size_t)(colon - cn->s) : strlen(cn->s));
+        ks_value_set_str(h, hs);
+        free(hs);
+        if (colon) {
+            char *second = strchr(colon + 1, ':');
+            char *ps = xstrndup(colon + 1, second ? (size_t)(second - colon - 1) : strlen(colon + 1));
+            struct ks_value *pt = ks_ns_add(c->ns, "port");
+            ks_value_set_str(pt, ps);
+            free(ps);
+        }
+    }
+    return 0;
+}
+
+
 
 static const struct { const char *family; check_fn fn; bool known; } checks[] = {
     { "AutoPart", ck_autopart, false },
@@ -594,6 +851,20 @@ static const struct { const char *family; check_fn fn; bool known; } checks[] = 
     { "Hmc", ck_noargs, false },
     { "Keyboard", ck_keyboard, false },
     { "Lang", ck_lang, false },
+    { "HardDrive", ck_harddrive, false },
+    { "IgnoreDisk", ck_ignoredisk, false },
+    { "SshPw", ck_sshpw, true },
+    { "SshKey", ck_sshkey, true },
+    { "Fcoe", ck_fcoe, false },
+    { "OSTreeContainer", ck_ostreecontainer, false },
+    { "DriverDisk", ck_driverdisk, true },
+    { "Mount", ck_mount, true },
+    { "Timesource", ck_timesource, false },
+    { "Nvdimm", ck_nvdimm, true },
+    { "OSTreeSetup", ck_ostreesetup, false },
+    { "RHSM", ck_rhsm, false },
+    { "Syspurpose", ck_syspurpose, true },
+    { "Vnc", ck_vnc, false },
     { "Logging", ck_logging, false },
     { "LogVol", ck_logvol, true },
     { "Network", ck_network, false },
@@ -696,13 +967,6 @@ bool ks_rec_bool(const struct ks_cmdrec *r, const char *dest)
     return v && ks_value_truthy(v);
 }
 
-static struct ks_cmdrec *single_of(struct cctx *c, const char *family)
-{
-    for (size_t i = 0; i < ks_n_classes; i++)
-        if (c->st->single[i] && strcmp(ks_classes[i].family, family) == 0)
-            return c->st->single[i];
-    return NULL;
-}
 
 static size_t data_of(struct cctx *c, const char *family, struct ks_cmdrec ***out)
 {
@@ -720,6 +984,7 @@ void ks_state_init(struct ks_state *st)
     st->single = xcalloc(ks_n_classes, sizeof *st->single);
     st->data = xcalloc(ks_n_classes, sizeof *st->data);
     st->n_data = xcalloc(ks_n_classes, sizeof *st->n_data);
+    st->seen = xcalloc(ks_n_classes, sizeof *st->seen);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -732,6 +997,21 @@ const struct ks_version *ks_version_get(const char *name)
     for (const struct ks_version *v = ks_versions; v->name; v++)
         if (strcasecmp(v->name, name) == 0)
             return v;
+    /* "Fedora 41", "Red Hat Enterprise Linux 9.4" (pykickstart's stringToVersion) */
+    const char *sp = strrchr(name, ' ');
+    if (sp && sp[1] >= '0' && sp[1] <= '9') {
+        char buf[32];
+        int n = atoi(sp + 1);
+        if (!strncasecmp(name, "fedora", 6))
+            snprintf(buf, sizeof buf, "F%d", n);
+        else if (!strncasecmp(name, "red hat enterprise linux", 24))
+            snprintf(buf, sizeof buf, "RHEL%d", n);
+        else
+            return NULL;
+        for (const struct ks_version *v = ks_versions; v->name; v++)
+            if (strcasecmp(v->name, buf) == 0)
+                return v;
+    }
     return NULL;
 }
 
@@ -774,24 +1054,6 @@ static int lookup_cmd(const struct ks_version *v, const char *name)
     return -1;
 }
 
-static const char *const conflicts[][7] = {
-    { "Mount", "autopart", "partition", "raid", "volgroup", "logvol", "reqpart" },
-    { "Partition", "autopart", "mount", NULL },
-    { "Raid", "autopart", "mount", NULL },
-    { "VolGroup", "autopart", "mount", NULL },
-    { "LogVol", "autopart", "mount", NULL },
-    { "ReqPart", "autopart", "mount", NULL },
-    { "AutoPart", "partition", "raid", "volgroup", "logvol", "reqpart", "mount" },
-    { "OSTreeContainer", "ostreesetup", "bootc", NULL },
-    { "OSTreeSetup", "ostreecontainer", "bootc", NULL },
-    { "Bootc", "ostreesetup", "ostreecontainer", NULL },
-};
-
-static bool class_seen(struct ks_state *st, int cls)
-{
-    return cls >= 0 && (st->single[cls] || st->n_data[cls]);
-}
-
 #define KS_MAX_COMMANDS 20000
 
 int ks_run_command(struct ks_state *st, const char *file, int line, char *const *argv, size_t argc)
@@ -810,28 +1072,36 @@ int ks_run_command(struct ks_state *st, const char *file, int line, char *const 
     const struct ks_cmdclass *cls = &ks_classes[ci];
     struct cctx cc = { st, file, line, argv[0], cls, ci, NULL, argv, argc }, *c = &cc;
 
-    /* conflicting commands (only in syntaxes that define them: F30+) */
-    for (size_t k = 0; k < sizeof conflicts / sizeof conflicts[0]; k++) {
-        if (strcmp(conflicts[k][0], cls->family) != 0)
-            continue;
-        if (strcmp(cls->family, "AutoPart") == 0 || strcmp(cls->family, "Raid") == 0 ||
-            strcmp(cls->family, "VolGroup") == 0 || strcmp(cls->family, "LogVol") == 0 ||
-            strcmp(cls->family, "ReqPart") == 0)
-            continue; /* the check is made from the other side only */
-        for (int j = 1; j < 7 && conflicts[k][j]; j++)
-            if (class_seen(st, lookup_cmd(st->ver, conflicts[k][j])))
-                return cerr(c, "The %s and %s commands can't be used at the same time.", argv[0],
-                            conflicts[k][j]);
+    /* conflicting commands: any use of the other one, even a failed one */
+    st->seen[ci] = true;
+    for (const char *p = cls->conflicts; p && *p;) {
+        size_t l = strcspn(p, ",");
+        char *other = xstrndup(p, l);
+        int oc = lookup_cmd(st->ver, other);
+        if (oc >= 0 && st->seen[oc]) {
+            cerr(c, "The %s and %s commands can't be used at the same time.", argv[0], other);
+            free(other);
+            return -1;
+        }
+        free(other);
+        p += l;
+        if (*p)
+            p++;
     }
 
     if (cls->kind == CK_REMOVED)
         return cerr(c, "%s has been removed.", argv[0]);
+    if (strcmp(cls->name, "F28_Method") == 0)  /* RHEL8: pykickstart cannot parse it either */
+        return cerr(c, "The %s command is not supported in this syntax version.", argv[0]);
     if (cls->kind == CK_DEPRECATED) {
         cwarn(c, "Ignoring deprecated command on line %d:  The %s command has been deprecated and no longer has any effect.  It may be removed from future releases, which will result in a fatal error from kickstart.  Please modify your kickstart file to remove this command.", line, argv[0]);
         return 0;
     }
     /* commands that take the rest of the line verbatim */
-    if (strcmp(cls->family, "Authselect") == 0 || strcmp(cls->family, "Authconfig") == 0) {
+    if (strcmp(cls->family, "Authselect") == 0 || strcmp(cls->family, "Authconfig") == 0 ||
+        strcmp(cls->family, "Realm") == 0) {
+        if (strcmp(cls->family, "Authconfig") == 0 && ck_authconfig(c) < 0)
+            return -1;
         struct ks_ns ns;
         ks_ns_parse(&ns, cls, argv, 0, true);
         struct ks_cmdrec *r = rec_from_ns(c, &ns);
@@ -849,6 +1119,52 @@ int ks_run_command(struct ks_state *st, const char *file, int line, char *const 
             b++;
         r->text = xstrdup(b);
         free(txt);
+        if (strcmp(cls->family, "Realm") == 0) {
+            struct ks_cmdrec *old = st->single[ci];
+            if (old && old->text) {
+                ks_cmdrec_free(r);
+                return cerr(c, "The realm command 'join' should only be specified once");
+            }
+            strv_t a = { 0 };
+            const char *err = NULL;
+            int bad = 0;
+            if (split_nocomment_text(r->text, &a, &err) < 0)
+                bad = cerr(c, "%s", err);
+            else if (!a.n)
+                bad = cerr(c, "Missing realm command arguments");
+            else if (strcmp(a.v[0], "join") != 0)
+                bad = cerr(c, "Unsupported realm '%s' command", a.v[0]);
+            else {
+                static const char *const lo[] = { "--client-software=", "--server-software=",
+                    "--membership-software=", "--one-time-password=", "--no-password", "--computer-ou=" };
+                size_t rem = 0, i = 1;
+                for (; i < a.n && !bad; i++) {
+                    const char *x = a.v[i];
+                    if (!strcmp(x, "--")) { rem += a.n - i - 1; break; }
+                    if (x[0] != '-' || !x[1]) { rem += a.n - i; break; } /* getopt stops at a non-option */
+                    bool okk = false;
+                    for (size_t k = 0; k < 6 && !okk; k++) {
+                        size_t ll = strlen(lo[k]);
+                        bool takes = lo[k][ll - 1] == '=';
+                        size_t nl = takes ? ll - 1 : ll;
+                        if (!strncmp(x, lo[k], nl) && (x[nl] == 0 || (takes && x[nl] == '='))) {
+                            okk = true;
+                            if (takes && x[nl] == 0)
+                                i++;
+                        }
+                    }
+                    if (!okk)
+                        bad = cerr(c, "Invalid realm arguments: option %s not recognized", x);
+                }
+                if (!bad && rem != 1)
+                    bad = cerr(c, "Specify only one realm to join");
+            }
+            strv_free(&a);
+            if (bad) {
+                ks_cmdrec_free(r);
+                return -1;
+            }
+        }
         ks_cmdrec_free(st->single[ci]);
         st->single[ci] = r;
         return 0;
@@ -860,7 +1176,7 @@ int ks_run_command(struct ks_state *st, const char *file, int line, char *const 
     int rc = ks_ns_parse(&ns, cls, argv + 1, argc - 1, known);
     c->ns = &ns;
     if (rc < 0) {
-        cerr(c, "%s", ns.err ? ns.err : "invalid arguments");
+        cerr(c, "%s: %s", argv[0], ns.err ? ns.err : "invalid arguments");
         ks_ns_free(&ns);
         return -1;
     }
@@ -907,7 +1223,6 @@ int ks_run_command(struct ks_state *st, const char *file, int line, char *const 
         rec_init_defaults(r, cls);
         st->single[ci] = r;
     }
-    (void)single_of;
     return 0;
 }
 
@@ -1085,6 +1400,8 @@ void ks_state_finish(struct ks_state *st)
     free(st->single);
     free(st->data);
     free(st->n_data);
+    free(st->seen);
+    st->seen = NULL;
     st->single = NULL;
     st->data = NULL;
     st->n_data = NULL;

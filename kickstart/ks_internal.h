@@ -43,6 +43,7 @@ struct ks_state {
     int cur_line;
     const char *cur_text;         /* the raw line being processed */
     size_t n_commands;            /* bounded, see ks_run_command */
+    bool *seen;                   /* per class: used at all (even if it failed) */
 };
 
 void ks_diag(struct ks_state *st, enum ks_severity sev, const char *file, int line,
@@ -79,7 +80,6 @@ void ks_state_init(struct ks_state *st);
 void ks_state_finish(struct ks_state *st);   /* moves records into st->ks */
 const struct ks_version *ks_version_get(const char *name);
 void ks_cmdrec_free(struct ks_cmdrec *r);
-struct ks_cmdrec *ks_rec_for_class(const struct kickstart *ks, const char *family, size_t idx);
 
 /* ---- ks_write.c ---- */
 void ks_write_commands(const struct kickstart *ks, struct sb *out);

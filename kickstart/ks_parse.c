@@ -112,7 +112,7 @@ struct parser {
     struct nulls { char *open; strv_t args; strv_t body; } *nulls;
     size_t n_nulls;
     struct ks_packages_raw {
-        bool seen, def, excludedocs, nobase_off, nocore, ignoremissing, ignorebroken, multilib,
+        bool seen, def, excludedocs, nocore, ignoremissing, ignorebroken, multilib,
             weak;
         char *instlangs;
         long long timeout, retries;
@@ -455,7 +455,7 @@ static const struct ks_optdef pk_opts_f24[] = {
 
 static struct ks_cmdclass mkclass(const char *name, const struct ks_optdef *o, size_t n)
 {
-    struct ks_cmdclass c = { name, name, CK_NORMAL, 0, false, o, (int)n };
+    struct ks_cmdclass c = { name, name, CK_NORMAL, 0, false, o, (int)n, "" };
     return c;
 }
 
@@ -472,7 +472,7 @@ static int hdr_parse(struct parser *p, const char *file, int line, const char *w
     /* RHEL10 removes the old spellings, RHEL9 --ignorebroken */
     int rc = ks_ns_parse(ns, &c, args->v + 1, args->n - 1, false);
     if (rc < 0) {
-        ks_diag(&p->st, KS_ERROR, file, line, "%s", ns->err ? ns->err : "invalid arguments");
+        ks_diag(&p->st, KS_ERROR, file, line, "%s: %s", what, ns->err ? ns->err : "invalid arguments");
         return -1;
     }
     for (size_t i = 0; i < ns->deprecated.n; i++) {
@@ -613,8 +613,21 @@ static void header_packages(struct parser *p, const strv_t *args, const char *fi
             pk->retries = pk->has_retries ? r->i : 0;
             pk->weak = nsb(&ns, "excludeWeakdeps");
             pk->ignorebroken = nsb(&ns, "ignorebroken");
-            if (v >= 32000 && v < 40000 && !p->o->warnings_are_errors) {
-                /* alias notices (F32..F39) are deprecation warnings */
+            if (v >= 32000 && v < 40000) {
+                /* F32..F39 and RHEL9: the old spellings will be deprecated */
+                static const char *const old[][2] = { { "--instLangs", "--inst-langs" },
+                                                      { "--excludeWeakdeps", "--exclude-weakdeps" } };
+                for (int k = 0; k < 2; k++)
+                    for (size_t a = 1; a < args->n; a++) {
+                        size_t ol = strlen(old[k][0]);
+                        if (!strncmp(args->v[a], old[k][0], ol) && (!args->v[a][ol] || args->v[a][ol] == '=')) {
+                            bool fw = p->o->warnings_are_errors;
+                            ks_diag(&p->st, fw ? KS_ERROR : KS_WARNING, file, line,
+                                    "The %s option on line %d will be deprecated in future releases. Please modify your kickstart file to replace this option with its preferred alias %s.",
+                                    old[k][0], line, old[k][1]);
+                            break;
+                        }
+                    }
             }
         }
     }
@@ -1357,7 +1370,7 @@ static int init_parser(struct parser *p, const struct ks_parse_opts *opts,
     ks_init(p->st.ks);
     p->st.ks->filename = xstrdup(name);
     if (!p->st.ver) {
-        ks_diag(&p->st, KS_ERROR, name, 0, "The version %s is not supported by pykickstart",
+        ks_diag(&p->st, KS_ERROR, name, 0, "The version %s is not supported (kscreate knows F30-F45, DEVEL, RHEL8-RHEL10)",
                 opts->version);
         ks_free(p->st.ks);
         return -1;
@@ -1375,7 +1388,47 @@ static int init_parser(struct parser *p, const struct ks_parse_opts *opts,
     return 0;
 }
 
+static int parse_file(const char *path, const struct ks_parse_opts *opts, struct kickstart **out);
+
+/* the "#version=" line of a kickstart (versionFromFile), malloc'd, or NULL */
+static char *version_from_file(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    char *line = NULL, *v = NULL;
+    size_t cap = 0;
+    ssize_t n;
+    size_t total = 0;
+    while (!v && (n = getline(&line, &cap, f)) > 0 && (total += (size_t)n) < KS_MAX_TOTAL) {
+        if (!strncmp(line, "#version=", 9)) {
+            char *e = line + n;
+            while (e > line + 9 && py_space((unsigned char)e[-1]))
+                *--e = 0;
+            v = xstrdup(line + 9);
+        }
+    }
+    free(line);
+    fclose(f);
+    return v;
+}
+
 int ks_parse_file(const char *path, const struct ks_parse_opts *opts, struct kickstart **out)
+{
+    struct ks_parse_opts fv;
+    *out = NULL;
+    char *fver = NULL;
+    if (opts && opts->version_from_file && !opts->version && (fver = version_from_file(path))) {
+        fv = *opts;
+        fv.version = fver;
+        opts = &fv;
+    }
+    int r = parse_file(path, opts, out);
+    free(fver);
+    return r;
+}
+
+static int parse_file(const char *path, const struct ks_parse_opts *opts, struct kickstart **out)
 {
     struct parser p;
     struct ks_parse_opts d;

@@ -5,32 +5,32 @@
 #include <stddef.h>
 
 static const struct ks_optdef o_F10_Rescue[] = {
-    { { "--nomount", NULL }, "nomount", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
-    { { "--romount", NULL }, "romount", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
+    { { "--nomount", NULL }, "nomount", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
+    { { "--romount", NULL }, "romount", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
 };
-#define C_F10_Rescue { "F10_Rescue", "Rescue", CK_NORMAL, 0, false, o_F10_Rescue, 2 }
+#define C_F10_Rescue { "F10_Rescue", "Rescue", CK_NORMAL, 0, false, o_F10_Rescue, 2, "" }
 static const struct ks_optdef o_F12_Group[] = {
     { { "--name", NULL }, "name", A_STORE, T_STR, N_ONE, OF_REQUIRED, NULL, NULL, NULL, "s" },
     { { "--gid", NULL }, "gid", A_STORE, T_INT, N_ONE, 0, NULL, NULL, NULL, NULL },
 };
-#define C_F12_Group { "F12_Group", "Group", CK_NORMAL, 0, true, o_F12_Group, 2 }
+#define C_F12_Group { "F12_Group", "Group", CK_NORMAL, 0, true, o_F12_Group, 2, "" }
 static const struct ks_optdef o_F14_DriverDisk[] = {
     { { NULL }, "partition", A_STORE, T_STR, N_STAR, OF_REQUIRED, NULL, NULL, NULL, "s" },
     { { "--source", NULL }, "source", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
     { { "--biospart", NULL }, "biospart", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
 };
-#define C_F14_DriverDisk { "F14_DriverDisk", "DriverDisk", CK_NORMAL, 0, true, o_F14_DriverDisk, 3 }
+#define C_F14_DriverDisk { "F14_DriverDisk", "DriverDisk", CK_NORMAL, 0, true, o_F14_DriverDisk, 3, "" }
 static const struct ks_optdef o_F14_XConfig[] = {
     { { "--defaultdesktop", NULL }, "defaultdesktop", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
-    { { "--startxonboot", NULL }, "startX", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
+    { { "--startxonboot", NULL }, "startX", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
 };
-#define C_F14_XConfig { "F14_XConfig", "XConfig", CK_NORMAL, 0, false, o_F14_XConfig, 2 }
+#define C_F14_XConfig { "F14_XConfig", "XConfig", CK_NORMAL, 0, false, o_F14_XConfig, 2, "" }
 static const struct ks_optdef o_F14_ZFCP[] = {
     { { "--devnum", NULL }, "devnum", A_STORE, T_STR, N_ONE, OF_REQUIRED, NULL, NULL, NULL, "s" },
     { { "--fcplun", NULL }, "fcplun", A_STORE, T_STR, N_ONE, OF_REQUIRED, NULL, NULL, NULL, "s" },
     { { "--wwpn", NULL }, "wwpn", A_STORE, T_STR, N_ONE, OF_REQUIRED, NULL, NULL, NULL, "s" },
 };
-#define C_F14_ZFCP { "F14_ZFCP", "ZFCP", CK_NORMAL, 71, true, o_F14_ZFCP, 3 }
+#define C_F14_ZFCP { "F14_ZFCP", "ZFCP", CK_NORMAL, 71, true, o_F14_ZFCP, 3, "" }
 static const struct ks_optdef o_F17_Iscsi[] = {
     { { "--target", NULL }, "target", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
     { { "--ipaddr", NULL }, "ipaddr", A_STORE, T_STR, N_ONE, OF_REQUIRED, NULL, NULL, NULL, "s" },
@@ -41,149 +41,149 @@ static const struct ks_optdef o_F17_Iscsi[] = {
     { { "--reverse-password", NULL }, "password_in", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, NULL },
     { { "--iface", NULL }, "iface", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, NULL },
 };
-#define C_F17_Iscsi { "F17_Iscsi", "Iscsi", CK_NORMAL, 71, true, o_F17_Iscsi, 8 }
+#define C_F17_Iscsi { "F17_Iscsi", "Iscsi", CK_NORMAL, 71, true, o_F17_Iscsi, 8, "" }
 static const struct ks_optdef o_F18_Keyboard[] = {
     { { NULL }, "kbd", A_STORE, T_STR, N_STAR, OF_REQUIRED, NULL, NULL, NULL, NULL },
     { { "--vckeymap", NULL }, "vc_keymap", A_STORE, T_STR, N_ONE, 0, NULL, "s", NULL, "s" },
     { { "--xlayouts", NULL }, "x_layouts", A_STORE, T_COMMA, N_ONE, 0, NULL, NULL, NULL, "l" },
     { { "--switch", NULL }, "switch_options", A_STORE, T_COMMA, N_ONE, 0, NULL, NULL, NULL, "l" },
 };
-#define C_F18_Keyboard { "F18_Keyboard", "Keyboard", CK_NORMAL, 0, false, o_F18_Keyboard, 4 }
+#define C_F18_Keyboard { "F18_Keyboard", "Keyboard", CK_NORMAL, 0, false, o_F18_Keyboard, 4, "" }
 static const struct ks_optdef o_F18_RootPw[] = {
     { { NULL }, "password", A_STORE, T_STR, N_OPT, 0, NULL, NULL, NULL, "s" },
-    { { "--iscrypted", NULL }, "isCrypted", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
-    { { "--lock", NULL }, "lock", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
-    { { "--plaintext", NULL }, "isCrypted", A_FALSE, T_STR, N_ZERO, 0, NULL, "b1", NULL, "b0" },
+    { { "--iscrypted", NULL }, "isCrypted", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
+    { { "--lock", NULL }, "lock", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
+    { { "--plaintext", NULL }, "isCrypted", A_FALSE, T_STR, N_ZERO, 0, "b0", "b1", NULL, "b0" },
 };
-#define C_F18_RootPw { "F18_RootPw", "RootPw", CK_NORMAL, 0, false, o_F18_RootPw, 4 }
+#define C_F18_RootPw { "F18_RootPw", "RootPw", CK_NORMAL, 0, false, o_F18_RootPw, 4, "" }
 static const struct ks_optdef o_F19_Lang[] = {
     { { NULL }, "lang", A_STORE, T_STR, N_LIST1, OF_REQUIRED, NULL, NULL, NULL, "s" },
     { { "--addsupport", NULL }, "addsupport", A_STORE, T_COMMA, N_ONE, 0, NULL, NULL, NULL, "l" },
 };
-#define C_F19_Lang { "F19_Lang", "Lang", CK_NORMAL, 0, false, o_F19_Lang, 2 }
+#define C_F19_Lang { "F19_Lang", "Lang", CK_NORMAL, 0, false, o_F19_Lang, 2, "" }
 static const struct ks_optdef o_F19_Liveimg[] = {
     { { "--url", NULL }, "url", A_STORE, T_STR, N_ONE, OF_REQUIRED, NULL, NULL, NULL, NULL },
     { { "--proxy", NULL }, "proxy", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, NULL },
-    { { "--noverifyssl", NULL }, "noverifyssl", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, NULL },
+    { { "--noverifyssl", NULL }, "noverifyssl", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, NULL },
     { { "--checksum", NULL }, "checksum", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
 };
-#define C_F19_Liveimg { "F19_Liveimg", "Liveimg", CK_NORMAL, 0, false, o_F19_Liveimg, 4 }
+#define C_F19_Liveimg { "F19_Liveimg", "Liveimg", CK_NORMAL, 0, false, o_F19_Liveimg, 4, "" }
 static const struct ks_optdef o_F19_Realm[] = {
     { { NULL }, "options", A_STORE, T_STR, N_ONE, OF_REQUIRED, NULL, NULL, NULL, NULL },
 };
-#define C_F19_Realm { "F19_Realm", "Realm", CK_NORMAL, 0, false, o_F19_Realm, 1 }
+#define C_F19_Realm { "F19_Realm", "Realm", CK_NORMAL, 0, false, o_F19_Realm, 1, "" }
 static const struct ks_optdef o_F20_Eula[] = {
-    { { "--agreed", "--agree", "--accepted", "--accept", NULL }, "agreed", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
+    { { "--agreed", "--agree", "--accepted", "--accept", NULL }, "agreed", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
 };
-#define C_F20_Eula { "F20_Eula", "Eula", CK_NORMAL, 0, false, o_F20_Eula, 1 }
+#define C_F20_Eula { "F20_Eula", "Eula", CK_NORMAL, 0, false, o_F20_Eula, 1, "" }
 static const struct ks_optdef o_F21_OSTreeSetup[] = {
     { { "--osname", NULL }, "osname", A_STORE, T_STR, N_ONE, OF_REQUIRED, NULL, NULL, NULL, NULL },
     { { "--remote", NULL }, "remote", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, NULL },
     { { "--url", NULL }, "url", A_STORE, T_STR, N_ONE, OF_REQUIRED, NULL, NULL, NULL, NULL },
     { { "--ref", NULL }, "ref", A_STORE, T_STR, N_ONE, OF_REQUIRED, NULL, NULL, NULL, NULL },
-    { { "--nogpg", NULL }, "nogpg", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
+    { { "--nogpg", NULL }, "nogpg", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
 };
-#define C_F21_OSTreeSetup { "F21_OSTreeSetup", "OSTreeSetup", CK_NORMAL, 0, false, o_F21_OSTreeSetup, 5 }
+#define C_F21_OSTreeSetup { "F21_OSTreeSetup", "OSTreeSetup", CK_NORMAL, 0, false, o_F21_OSTreeSetup, 5, "" }
 static const struct ks_optdef o_F21_VolGroup[] = {
     { { NULL }, "name", A_STORE, T_STR, N_STAR, OF_REQUIRED, NULL, NULL, NULL, NULL },
     { { NULL }, "partitions", A_STORE, T_STR, N_STAR, OF_REQUIRED, NULL, NULL, NULL, NULL },
-    { { "--noformat", NULL }, "format", A_FALSE, T_STR, N_ZERO, 0, NULL, "b1", NULL, "b1" },
-    { { "--useexisting", NULL }, "preexist", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
+    { { "--noformat", NULL }, "format", A_FALSE, T_STR, N_ZERO, 0, "b0", "b1", NULL, "b1" },
+    { { "--useexisting", NULL }, "preexist", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
     { { "--reserved-space", NULL }, "reserved_space", A_STORE, T_INT, N_ONE, 0, NULL, NULL, NULL, NULL },
     { { "--reserved-percent", NULL }, "reserved_percent", A_STORE, T_INT, N_ONE, 0, NULL, NULL, NULL, NULL },
     { { "--pesize", NULL }, "pesize", A_STORE, T_INT, N_ONE, 0, NULL, "i0", NULL, "i0" },
 };
-#define C_F21_VolGroup { "F21_VolGroup", "VolGroup", CK_NORMAL, 132, true, o_F21_VolGroup, 7 }
+#define C_F21_VolGroup { "F21_VolGroup", "VolGroup", CK_NORMAL, 132, true, o_F21_VolGroup, 7, "autopart,mount" }
 static const struct ks_optdef o_F22_SshKey[] = {
     { { "--username", NULL }, "username", A_STORE, T_STR, N_ONE, OF_REQUIRED, NULL, NULL, NULL, NULL },
     { { NULL }, "sshkey", A_STORE, T_STR, N_LIST1, OF_REQUIRED, NULL, NULL, NULL, NULL },
 };
-#define C_F22_SshKey { "F22_SshKey", "SshKey", CK_NORMAL, 0, true, o_F22_SshKey, 2 }
+#define C_F22_SshKey { "F22_SshKey", "SshKey", CK_NORMAL, 0, true, o_F22_SshKey, 2, "" }
 static const struct ks_optdef o_F23_BTRFS[] = {
-    { { "--noformat", NULL }, "format", A_FALSE, T_STR, N_ZERO, 0, NULL, "b1", NULL, "b1" },
-    { { "--useexisting", NULL }, "preexist", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
+    { { "--noformat", NULL }, "format", A_FALSE, T_STR, N_ZERO, 0, "b0", "b1", NULL, "b1" },
+    { { "--useexisting", NULL }, "preexist", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
     { { "--label", NULL }, "label", A_STORE, T_STR, N_ONE, 0, NULL, "s", NULL, "s" },
     { { "--data", NULL }, "dataLevel", A_STORE, T_CB, N_ONE, 0, NULL, NULL, "level_cb", NULL },
     { { "--metadata", NULL }, "metaDataLevel", A_STORE, T_CB, N_ONE, 0, NULL, NULL, "level_cb", NULL },
-    { { "--subvol", NULL }, "subvol", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
+    { { "--subvol", NULL }, "subvol", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
     { { "--parent", NULL }, "parent", A_STORE, T_STR, N_ONE, 0, NULL, "s", NULL, "s" },
     { { "--name", NULL }, "name", A_STORE, T_STR, N_ONE, 0, NULL, "s", NULL, NULL },
     { { "--mkfsoptions", NULL }, "mkfsopts", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
 };
-#define C_F23_BTRFS { "F23_BTRFS", "BTRFS", CK_NORMAL, 132, true, o_F23_BTRFS, 9 }
+#define C_F23_BTRFS { "F23_BTRFS", "BTRFS", CK_NORMAL, 132, true, o_F23_BTRFS, 9, "" }
 static const struct ks_optdef o_F23_Reboot[] = {
-    { { "--eject", NULL }, "eject", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
-    { { "--kexec", NULL }, "kexec", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
+    { { "--eject", NULL }, "eject", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
+    { { "--kexec", NULL }, "kexec", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
 };
-#define C_F23_Reboot { "F23_Reboot", "Reboot", CK_NORMAL, 0, false, o_F23_Reboot, 2 }
+#define C_F23_Reboot { "F23_Reboot", "Reboot", CK_NORMAL, 0, false, o_F23_Reboot, 2, "" }
 static const struct ks_optdef o_F23_ReqPart[] = {
-    { { "--add-boot", NULL }, "addBoot", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
+    { { "--add-boot", NULL }, "addBoot", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
 };
-#define C_F23_ReqPart { "F23_ReqPart", "ReqPart", CK_NORMAL, 100, false, o_F23_ReqPart, 1 }
+#define C_F23_ReqPart { "F23_ReqPart", "ReqPart", CK_NORMAL, 100, false, o_F23_ReqPart, 1, "autopart,mount" }
 static const struct ks_optdef o_F24_Device[] = {
     { { "--opts", NULL }, "moduleOpts", A_STORE, T_STR, N_ONE, 0, NULL, "s", NULL, "s" },
 };
-#define C_F24_Device { "F24_Device", "Device", CK_DEPRECATED, -1, true, o_F24_Device, 1 }
+#define C_F24_Device { "F24_Device", "Device", CK_DEPRECATED, -1, true, o_F24_Device, 1, "" }
 static const struct ks_optdef o_F24_DmRaid[] = {
     { { "--name", NULL }, "name", A_STORE, T_STR, N_ONE, OF_REQUIRED, NULL, NULL, NULL, "s" },
     { { "--dev", NULL }, "devices", A_APPEND, T_STR, N_ONE, OF_REQUIRED, NULL, NULL, NULL, "l" },
 };
-#define C_F24_DmRaid { "F24_DmRaid", "DmRaid", CK_DEPRECATED, -1, true, o_F24_DmRaid, 2 }
+#define C_F24_DmRaid { "F24_DmRaid", "DmRaid", CK_DEPRECATED, -1, true, o_F24_DmRaid, 2, "" }
 static const struct ks_optdef o_F24_MultiPath[] = {
     { { "--name", NULL }, "name", A_STORE, T_STR, N_ONE, OF_REQUIRED, NULL, NULL, NULL, "s" },
     { { "--device", NULL }, "device", A_STORE, T_STR, N_ONE, OF_REQUIRED, NULL, NULL, NULL, NULL },
     { { "--rule", NULL }, "rule", A_STORE, T_STR, N_ONE, OF_REQUIRED, NULL, NULL, NULL, NULL },
 };
-#define C_F24_MultiPath { "F24_MultiPath", "MultiPath", CK_DEPRECATED, -1, true, o_F24_MultiPath, 3 }
+#define C_F24_MultiPath { "F24_MultiPath", "MultiPath", CK_DEPRECATED, -1, true, o_F24_MultiPath, 3, "" }
 static const struct ks_optdef o_F24_SshPw[] = {
     { { "--username", NULL }, "username", A_STORE, T_STR, N_ONE, OF_REQUIRED, NULL, NULL, NULL, NULL },
-    { { "--iscrypted", NULL }, "isCrypted", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
-    { { "--plaintext", NULL }, "isCrypted", A_FALSE, T_STR, N_ZERO, 0, NULL, "b1", NULL, "b0" },
-    { { "--lock", NULL }, "lock", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
+    { { "--iscrypted", NULL }, "isCrypted", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
+    { { "--plaintext", NULL }, "isCrypted", A_FALSE, T_STR, N_ZERO, 0, "b0", "b1", NULL, "b0" },
+    { { "--lock", NULL }, "lock", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
     { { NULL }, "password", A_STORE, T_STR, N_STAR, OF_REQUIRED, NULL, NULL, NULL, "s" },
-    { { "--sshkey", NULL }, "sshkey", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
+    { { "--sshkey", NULL }, "sshkey", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
 };
-#define C_F24_SshPw { "F24_SshPw", "SshPw", CK_NORMAL, 0, true, o_F24_SshPw, 6 }
+#define C_F24_SshPw { "F24_SshPw", "SshPw", CK_NORMAL, 0, true, o_F24_SshPw, 6, "" }
 static const struct ks_optdef o_F24_User[] = {
     { { "--homedir", NULL }, "homedir", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
-    { { "--iscrypted", NULL }, "isCrypted", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
+    { { "--iscrypted", NULL }, "isCrypted", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
     { { "--name", NULL }, "name", A_STORE, T_STR, N_ONE, OF_REQUIRED, NULL, NULL, NULL, "s" },
     { { "--password", NULL }, "password", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
     { { "--shell", NULL }, "shell", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
     { { "--uid", NULL }, "uid", A_STORE, T_INT, N_ONE, 0, NULL, NULL, NULL, NULL },
-    { { "--lock", NULL }, "lock", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
-    { { "--plaintext", NULL }, "isCrypted", A_FALSE, T_STR, N_ZERO, 0, NULL, "b1", NULL, "b0" },
+    { { "--lock", NULL }, "lock", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
+    { { "--plaintext", NULL }, "isCrypted", A_FALSE, T_STR, N_ZERO, 0, "b0", "b1", NULL, "b0" },
     { { "--gecos", NULL }, "gecos", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
     { { "--gid", NULL }, "gid", A_STORE, T_INT, N_ONE, 0, NULL, NULL, NULL, NULL },
     { { "--groups", NULL }, "groups", A_STORE, T_COMMA, N_ONE, 0, NULL, NULL, NULL, "l" },
 };
-#define C_F24_User { "F24_User", "User", CK_NORMAL, 0, true, o_F24_User, 11 }
+#define C_F24_User { "F24_User", "User", CK_NORMAL, 0, true, o_F24_User, 11, "" }
 static const struct ks_optdef o_F25_Timezone[] = {
     { { NULL }, "timezone", A_STORE, T_STR, N_STAR, OF_REQUIRED, NULL, NULL, NULL, "s" },
-    { { "--utc", NULL }, "isUtc", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
-    { { "--isUtc", NULL }, "isUtc", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
-    { { "--nontp", NULL }, "nontp", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
+    { { "--utc", NULL }, "isUtc", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
+    { { "--isUtc", NULL }, "isUtc", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
+    { { "--nontp", NULL }, "nontp", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
     { { "--ntpservers", NULL }, "ntpservers", A_STORE, T_COMMA, N_ONE, 0, NULL, NULL, NULL, "l" },
 };
-#define C_F25_Timezone { "F25_Timezone", "Timezone", CK_NORMAL, 0, false, o_F25_Timezone, 5 }
+#define C_F25_Timezone { "F25_Timezone", "Timezone", CK_NORMAL, 0, false, o_F25_Timezone, 5, "" }
 static const struct ks_optdef o_F26_DisplayMode[] = {
-    { { "--non-interactive", NULL }, "nonInteractive", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
+    { { "--non-interactive", NULL }, "nonInteractive", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
 };
-#define C_F26_DisplayMode { "F26_DisplayMode", "DisplayMode", CK_NORMAL, 0, false, o_F26_DisplayMode, 1 }
+#define C_F26_DisplayMode { "F26_DisplayMode", "DisplayMode", CK_NORMAL, 0, false, o_F26_DisplayMode, 1, "" }
 static const struct ks_optdef o_F26_Snapshot[] = {
     { { NULL }, "origin", A_STORE, T_STR, N_ONE, OF_REQUIRED, NULL, NULL, NULL, "s" },
     { { "--name", NULL }, "name", A_STORE, T_STR, N_ONE, OF_REQUIRED, NULL, NULL, NULL, "s" },
     { { "--when", NULL }, "when", A_STORE, T_CB, N_ONE, OF_REQUIRED, NULL, NULL, "_when_cb", NULL },
 };
-#define C_F26_Snapshot { "F26_Snapshot", "Snapshot", CK_NORMAL, 140, true, o_F26_Snapshot, 3 }
+#define C_F26_Snapshot { "F26_Snapshot", "Snapshot", CK_NORMAL, 140, true, o_F26_Snapshot, 3, "" }
 static const struct ks_optdef o_F27_Mount[] = {
     { { NULL }, "device", A_STORE, T_STR, N_LIST1, OF_REQUIRED, NULL, NULL, NULL, "s" },
     { { NULL }, "mntpoint", A_STORE, T_MNT, N_LIST1, OF_REQUIRED, NULL, NULL, NULL, NULL },
-    { { "--reformat", NULL }, "reformat", A_STORE, T_STR, N_OPT, 0, NULL, "b0", NULL, "b0" },
+    { { "--reformat", NULL }, "reformat", A_STORE, T_STR, N_OPT, 0, "b1", "b0", NULL, "b0" },
     { { "--mkfsoptions", NULL }, "mkfs_opts", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
     { { "--mountoptions", NULL }, "mount_opts", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
 };
-#define C_F27_Mount { "F27_Mount", "Mount", CK_NORMAL, 0, true, o_F27_Mount, 5 }
+#define C_F27_Mount { "F27_Mount", "Mount", CK_NORMAL, 0, true, o_F27_Mount, 5, "autopart,partition,raid,volgroup,logvol,reqpart" }
 static const struct ks_optdef o_F27_Network[] = {
     { { "--bootproto", NULL }, "bootProto", A_STORE, T_STR, N_ONE, 0, NULL, "sdhcp", NULL, "sdhcp" },
     { { "--dhcpclass", NULL }, "dhcpclass", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
@@ -196,15 +196,15 @@ static const struct ks_optdef o_F27_Network[] = {
     { { "--mtu", NULL }, "mtu", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
     { { "--nameserver", NULL }, "nameserver", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
     { { "--netmask", NULL }, "netmask", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
-    { { "--nodns", NULL }, "nodns", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
+    { { "--nodns", NULL }, "nodns", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
     { { "--onboot", NULL }, "onboot", A_STORE, T_KSBOOL, N_ONE, 0, NULL, NULL, NULL, "b1" },
     { { "--wepkey", NULL }, "wepkey", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
-    { { "--notksdevice", NULL }, "notksdevice", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
-    { { "--noipv4", NULL }, "noipv4", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
-    { { "--noipv6", NULL }, "noipv6", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
+    { { "--notksdevice", NULL }, "notksdevice", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
+    { { "--noipv4", NULL }, "noipv4", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
+    { { "--noipv6", NULL }, "noipv6", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
     { { "--ipv6", NULL }, "ipv6", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
-    { { "--activate", NULL }, "activate", A_TRUE, T_STR, N_ZERO, 0, NULL, NULL, NULL, NULL },
-    { { "--nodefroute", NULL }, "nodefroute", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
+    { { "--activate", NULL }, "activate", A_TRUE, T_STR, N_ZERO, 0, "b1", NULL, NULL, NULL },
+    { { "--nodefroute", NULL }, "nodefroute", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
     { { "--wpakey", NULL }, "wpakey", A_STORE, T_STR, N_ONE, 0, NULL, "s", NULL, "s" },
     { { "--bondslaves", NULL }, "bondslaves", A_STORE, T_STR, N_ONE, 0, NULL, "s", NULL, "s" },
     { { "--bondopts", NULL }, "bondopts", A_STORE, T_STR, N_ONE, 0, NULL, "s", NULL, "s" },
@@ -215,38 +215,38 @@ static const struct ks_optdef o_F27_Network[] = {
     { { "--interfacename", NULL }, "interfacename", A_STORE, T_STR, N_ONE, 0, NULL, "s", NULL, "s" },
     { { "--bridgeslaves", NULL }, "bridgeslaves", A_STORE, T_STR, N_ONE, 0, NULL, "s", NULL, "s" },
     { { "--bridgeopts", NULL }, "bridgeopts", A_STORE, T_STR, N_ONE, 0, NULL, "s", NULL, "s" },
-    { { "--no-activate", NULL }, "activate", A_FALSE, T_STR, N_ZERO, 0, NULL, NULL, NULL, NULL },
+    { { "--no-activate", NULL }, "activate", A_FALSE, T_STR, N_ZERO, 0, "b0", NULL, NULL, NULL },
     { { "--bindto", NULL }, "bindto", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, NULL },
 };
-#define C_F27_Network { "F27_Network", "Network", CK_NORMAL, 0, true, o_F27_Network, 32 }
+#define C_F27_Network { "F27_Network", "Network", CK_NORMAL, 0, true, o_F27_Network, 32, "" }
 static const struct ks_optdef o_F28_Authconfig[] = {
     { { NULL }, "options", A_STORE, T_STR, N_ONE, OF_REQUIRED, NULL, NULL, NULL, NULL },
 };
-#define C_F28_Authconfig { "F28_Authconfig", "Authconfig", CK_NORMAL, 0, false, o_F28_Authconfig, 1 }
+#define C_F28_Authconfig { "F28_Authconfig", "Authconfig", CK_NORMAL, 0, false, o_F28_Authconfig, 1, "" }
 static const struct ks_optdef o_F28_Authselect[] = {
     { { NULL }, "options", A_STORE, T_STR, N_ONE, OF_REQUIRED, NULL, NULL, NULL, NULL },
 };
-#define C_F28_Authselect { "F28_Authselect", "Authselect", CK_NORMAL, 0, false, o_F28_Authselect, 1 }
+#define C_F28_Authselect { "F28_Authselect", "Authselect", CK_NORMAL, 0, false, o_F28_Authselect, 1, "" }
 static const struct ks_optdef o_F28_ClearPart[] = {
     { { "--all", NULL }, "type", A_CONST, T_STR, N_ZERO, 0, "i1", NULL, NULL, NULL },
-    { { "--initlabel", NULL }, "initAll", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
+    { { "--initlabel", NULL }, "initAll", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
     { { "--linux", NULL }, "type", A_CONST, T_STR, N_ZERO, 0, "i0", NULL, NULL, NULL },
     { { "--none", NULL }, "type", A_CONST, T_STR, N_ZERO, 0, "i2", NULL, NULL, NULL },
     { { "--disklabel", NULL }, "disklabel", A_STORE, T_STR, N_ONE, 0, NULL, "s", NULL, "s" },
     { { "--drives", NULL }, "drives", A_STORE, T_COMMA, N_ONE, 0, NULL, NULL, NULL, "l" },
     { { "--list", NULL }, "devices", A_STORE, T_COMMA, N_ONE, 0, NULL, NULL, NULL, "l" },
-    { { "--cdl", NULL }, "cdl", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
+    { { "--cdl", NULL }, "cdl", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
 };
-#define C_F28_ClearPart { "F28_ClearPart", "ClearPart", CK_NORMAL, 120, false, o_F28_ClearPart, 8 }
+#define C_F28_ClearPart { "F28_ClearPart", "ClearPart", CK_NORMAL, 120, false, o_F28_ClearPart, 8, "" }
 static const struct ks_optdef o_F28_Fcoe[] = {
     { { "--nic", NULL }, "nic", A_STORE, T_STR, N_ONE, OF_REQUIRED, NULL, NULL, NULL, NULL },
-    { { "--dcb", NULL }, "dcb", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
-    { { "--autovlan", NULL }, "autovlan", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
+    { { "--dcb", NULL }, "dcb", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
+    { { "--autovlan", NULL }, "autovlan", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
 };
-#define C_F28_Fcoe { "F28_Fcoe", "Fcoe", CK_NORMAL, 71, true, o_F28_Fcoe, 3 }
+#define C_F28_Fcoe { "F28_Fcoe", "Fcoe", CK_NORMAL, 71, true, o_F28_Fcoe, 3, "" }
 static const struct ks_optdef o_F28_Firewall[] = {
-    { { "--disable", "--disabled", NULL }, "enabled", A_FALSE, T_STR, N_ZERO, 0, NULL, "b1", NULL, NULL },
-    { { "--enable", "--enabled", NULL }, "enabled", A_TRUE, T_STR, N_ZERO, 0, NULL, "b1", NULL, NULL },
+    { { "--disable", "--disabled", NULL }, "enabled", A_FALSE, T_STR, N_ZERO, 0, "b0", "b1", NULL, NULL },
+    { { "--enable", "--enabled", NULL }, "enabled", A_TRUE, T_STR, N_ZERO, 0, "b1", "b1", NULL, NULL },
     { { "--port", NULL }, "ports", A_EXTEND, T_CB, N_ONE, 0, NULL, NULL, "firewall_port_cb", "l" },
     { { "--trust", NULL }, "trusts", A_APPEND, T_STR, N_ONE, 0, NULL, NULL, NULL, "l" },
     { { "--service", NULL }, "services", A_EXTEND, T_COMMA, N_ONE, 0, NULL, NULL, NULL, "l" },
@@ -255,17 +255,17 @@ static const struct ks_optdef o_F28_Firewall[] = {
     { { "--smtp", NULL }, "services", A_APPCONST, T_STR, N_ZERO, 0, "ssmtp", NULL, NULL, "l" },
     { { "--ssh", NULL }, "services", A_APPCONST, T_STR, N_ZERO, 0, "sssh", NULL, NULL, "l" },
     { { "--remove-service", NULL }, "remove_services", A_EXTEND, T_COMMA, N_ONE, 0, NULL, NULL, NULL, "l" },
-    { { "--use-system-defaults", NULL }, "use_system_defaults", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, NULL },
+    { { "--use-system-defaults", NULL }, "use_system_defaults", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, NULL },
 };
-#define C_F28_Firewall { "F28_Firewall", "Firewall", CK_NORMAL, 0, false, o_F28_Firewall, 11 }
+#define C_F28_Firewall { "F28_Firewall", "Firewall", CK_NORMAL, 0, false, o_F28_Firewall, 11, "" }
 static const struct ks_optdef o_F28_Hmc[] = {
 
 };
-#define C_F28_Hmc { "F28_Hmc", "Hmc", CK_NORMAL, 0, false, o_F28_Hmc, 0 }
+#define C_F28_Hmc { "F28_Hmc", "Hmc", CK_NORMAL, 0, false, o_F28_Hmc, 0, "" }
 static const struct ks_optdef o_F28_Method[] = {
 
 };
-#define C_F28_Method { "F28_Method", "Method", CK_NORMAL, 0, false, o_F28_Method, 0 }
+#define C_F28_Method { "F28_Method", "Method", CK_NORMAL, 0, false, o_F28_Method, 0, "" }
 static const struct ks_optdef o_F28_Nvdimm[] = {
     { { NULL }, "action", A_STORE, T_STR, N_LIST1, OF_REQUIRED, NULL, "sreconfigure", NULL, NULL },
     { { "--namespace", NULL }, "namespace", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
@@ -273,26 +273,26 @@ static const struct ks_optdef o_F28_Nvdimm[] = {
     { { "--mode", NULL }, "mode", A_STORE, T_STR, N_ONE, 0, NULL, "ssector", NULL, NULL },
     { { "--sectorsize", NULL }, "sectorsize", A_STORE, T_INT, N_ONE, 0, NULL, NULL, NULL, NULL },
 };
-#define C_F28_Nvdimm { "F28_Nvdimm", "Nvdimm", CK_NORMAL, 80, true, o_F28_Nvdimm, 5 }
+#define C_F28_Nvdimm { "F28_Nvdimm", "Nvdimm", CK_NORMAL, 80, true, o_F28_Nvdimm, 5, "" }
 static const struct ks_optdef o_F29_AutoPart[] = {
-    { { "--encrypted", NULL }, "encrypted", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
+    { { "--encrypted", NULL }, "encrypted", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
     { { "--passphrase", NULL }, "passphrase", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
     { { "--escrowcert", NULL }, "escrowcert", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
-    { { "--backuppassphrase", NULL }, "backuppassphrase", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
+    { { "--backuppassphrase", NULL }, "backuppassphrase", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
     { { "--nolvm", NULL }, "type", A_CONST, T_STR, N_ZERO, 0, "i0", NULL, NULL, NULL },
     { { "--type", NULL }, "type", A_STORE, T_CB, N_ONE, 0, NULL, NULL, "_type_cb", NULL },
     { { "--cipher", NULL }, "cipher", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
     { { "--fstype", NULL }, "fstype", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
-    { { "--nohome", NULL }, "nohome", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
-    { { "--noboot", NULL }, "noboot", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
-    { { "--noswap", NULL }, "noswap", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
+    { { "--nohome", NULL }, "nohome", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
+    { { "--noboot", NULL }, "noboot", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
+    { { "--noswap", NULL }, "noswap", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
     { { "--luks-version", NULL }, "luks_version", A_STORE, T_STR, N_ONE, 0, NULL, "s", NULL, "s" },
     { { "--pbkdf", NULL }, "pbkdf", A_STORE, T_STR, N_ONE, 0, NULL, "s", NULL, "s" },
     { { "--pbkdf-memory", NULL }, "pbkdf_memory", A_STORE, T_INT, N_ONE, 0, NULL, "i0", NULL, "i0" },
     { { "--pbkdf-time", NULL }, "pbkdf_time", A_STORE, T_INT, N_ONE, 0, NULL, "i0", NULL, "i0" },
     { { "--pbkdf-iterations", NULL }, "pbkdf_iterations", A_STORE, T_INT, N_ONE, 0, NULL, "i0", NULL, "i0" },
 };
-#define C_F29_AutoPart { "F29_AutoPart", "AutoPart", CK_NORMAL, 100, false, o_F29_AutoPart, 16 }
+#define C_F29_AutoPart { "F29_AutoPart", "AutoPart", CK_NORMAL, 100, false, o_F29_AutoPart, 16, "partition,raid,volgroup,logvol,reqpart" }
 static const struct ks_optdef o_F29_Bootloader[] = {
     { { "--append", NULL }, "appendLine", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
     { { "--location", NULL }, "location", A_STORE, T_STR, N_ONE, 0, NULL, "smbr", NULL, "snone" },
@@ -300,54 +300,54 @@ static const struct ks_optdef o_F29_Bootloader[] = {
     { { "--driveorder", NULL }, "driveorder", A_STORE, T_COMMA, N_ONE, 0, NULL, NULL, NULL, "l" },
     { { "--timeout", NULL }, "timeout", A_STORE, T_INT, N_ONE, 0, NULL, NULL, NULL, NULL },
     { { "--default", NULL }, "default", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
-    { { "--iscrypted", NULL }, "isCrypted", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
+    { { "--iscrypted", NULL }, "isCrypted", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
     { { "--md5pass", NULL }, "_md5pass", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, NULL },
     { { "--boot-drive", NULL }, "bootDrive", A_STORE, T_STR, N_ONE, 0, NULL, "s", NULL, "s" },
-    { { "--leavebootorder", NULL }, "leavebootorder", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
-    { { "--extlinux", NULL }, "extlinux", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
-    { { "--disabled", NULL }, "disabled", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
-    { { "--nombr", NULL }, "nombr", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
-    { { "--upgrade", NULL }, "upgrade", A_TRUE, T_STR, N_ZERO, OF_DEPRECATED, NULL, "b0", NULL, "b0" },
+    { { "--leavebootorder", NULL }, "leavebootorder", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
+    { { "--extlinux", NULL }, "extlinux", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
+    { { "--disabled", NULL }, "disabled", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
+    { { "--nombr", NULL }, "nombr", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
+    { { "--upgrade", NULL }, "upgrade", A_TRUE, T_STR, N_ZERO, OF_DEPRECATED, "b1", "b0", NULL, "b0" },
 };
-#define C_F29_Bootloader { "F29_Bootloader", "Bootloader", CK_NORMAL, 10, false, o_F29_Bootloader, 14 }
+#define C_F29_Bootloader { "F29_Bootloader", "Bootloader", CK_NORMAL, 10, false, o_F29_Bootloader, 14, "" }
 static const struct ks_optdef o_F29_DeviceProbe[] = {
 
 };
-#define C_F29_DeviceProbe { "F29_DeviceProbe", "DeviceProbe", CK_DEPRECATED, -1, true, o_F29_DeviceProbe, 0 }
+#define C_F29_DeviceProbe { "F29_DeviceProbe", "DeviceProbe", CK_DEPRECATED, -1, true, o_F29_DeviceProbe, 0, "" }
 static const struct ks_optdef o_F29_IgnoreDisk[] = {
     { { "--drives", NULL }, "ignoredisk", A_STORE, T_COMMA, N_ONE, 0, NULL, NULL, NULL, "l" },
     { { "--only-use", NULL }, "onlyuse", A_STORE, T_COMMA, N_ONE, 0, NULL, NULL, NULL, "l" },
-    { { "--interactive", NULL }, "interactive", A_TRUE, T_STR, N_ZERO, OF_DEPRECATED, NULL, "b0", NULL, "b0" },
+    { { "--interactive", NULL }, "interactive", A_TRUE, T_STR, N_ZERO, OF_DEPRECATED, "b1", "b0", NULL, "b0" },
 };
-#define C_F29_IgnoreDisk { "F29_IgnoreDisk", "IgnoreDisk", CK_NORMAL, 0, false, o_F29_IgnoreDisk, 3 }
+#define C_F29_IgnoreDisk { "F29_IgnoreDisk", "IgnoreDisk", CK_NORMAL, 0, false, o_F29_IgnoreDisk, 3, "" }
 static const struct ks_optdef o_F29_Install[] = {
     { { "--root-device", NULL }, "root_device", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, NULL },
 };
-#define C_F29_Install { "F29_Install", "Install", CK_DEPRECATED, -1, true, o_F29_Install, 1 }
+#define C_F29_Install { "F29_Install", "Install", CK_DEPRECATED, -1, true, o_F29_Install, 1, "" }
 static const struct ks_optdef o_F29_LogVol[] = {
     { { NULL }, "mntpoint", A_STORE, T_MNT, N_LIST1, OF_REQUIRED, NULL, NULL, NULL, NULL },
     { { "--fstype", NULL }, "fstype", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
-    { { "--grow", NULL }, "grow", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
+    { { "--grow", NULL }, "grow", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
     { { "--maxsize", NULL }, "maxSizeMB", A_STORE, T_INT, N_ONE, 0, NULL, NULL, NULL, "i0" },
     { { "--name", NULL }, "name", A_STORE, T_STR, N_ONE, OF_REQUIRED, NULL, NULL, NULL, "s" },
-    { { "--noformat", NULL }, "format", A_FALSE, T_STR, N_ZERO, 0, NULL, "b1", NULL, "b1" },
+    { { "--noformat", NULL }, "format", A_FALSE, T_STR, N_ZERO, 0, "b0", "b1", NULL, "b1" },
     { { "--percent", NULL }, "percent", A_STORE, T_INT, N_ONE, 0, NULL, NULL, NULL, "i0" },
-    { { "--recommended", NULL }, "recommended", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
+    { { "--recommended", NULL }, "recommended", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
     { { "--size", NULL }, "size", A_STORE, T_INT, N_ONE, 0, NULL, NULL, NULL, NULL },
-    { { "--useexisting", NULL }, "preexist", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
+    { { "--useexisting", NULL }, "preexist", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
     { { "--vgname", NULL }, "vgname", A_STORE, T_STR, N_ONE, OF_REQUIRED, NULL, NULL, NULL, "s" },
     { { "--fsoptions", NULL }, "fsopts", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
     { { "--fsprofile", NULL }, "fsprofile", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
-    { { "--encrypted", NULL }, "encrypted", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
+    { { "--encrypted", NULL }, "encrypted", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
     { { "--passphrase", NULL }, "passphrase", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
     { { "--escrowcert", NULL }, "escrowcert", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
-    { { "--backuppassphrase", NULL }, "backuppassphrase", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
+    { { "--backuppassphrase", NULL }, "backuppassphrase", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
     { { "--label", NULL }, "label", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
-    { { "--resize", NULL }, "resize", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
-    { { "--hibernation", NULL }, "hibernation", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
+    { { "--resize", NULL }, "resize", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
+    { { "--hibernation", NULL }, "hibernation", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
     { { "--cipher", NULL }, "cipher", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
-    { { "--thinpool", NULL }, "thin_pool", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
-    { { "--thin", NULL }, "thin_volume", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
+    { { "--thinpool", NULL }, "thin_pool", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
+    { { "--thin", NULL }, "thin_volume", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
     { { "--poolname", NULL }, "pool_name", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
     { { "--chunksize", NULL }, "chunk_size", A_STORE, T_INT, N_ONE, 0, NULL, NULL, NULL, NULL },
     { { "--metadatasize", NULL }, "metadata_size", A_STORE, T_INT, N_ONE, 0, NULL, NULL, NULL, NULL },
@@ -362,58 +362,58 @@ static const struct ks_optdef o_F29_LogVol[] = {
     { { "--pbkdf-time", NULL }, "pbkdf_time", A_STORE, T_INT, N_ONE, 0, NULL, "i0", NULL, "i0" },
     { { "--pbkdf-iterations", NULL }, "pbkdf_iterations", A_STORE, T_INT, N_ONE, 0, NULL, "i0", NULL, "i0" },
 };
-#define C_F29_LogVol { "F29_LogVol", "LogVol", CK_NORMAL, 133, true, o_F29_LogVol, 36 }
+#define C_F29_LogVol { "F29_LogVol", "LogVol", CK_NORMAL, 133, true, o_F29_LogVol, 36, "autopart,mount" }
 static const struct ks_optdef o_F29_Module[] = {
     { { "--name", NULL }, "name", A_STORE, T_STR, N_ONE, OF_REQUIRED, NULL, NULL, NULL, "s" },
     { { "--stream", NULL }, "stream", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
 };
-#define C_F29_Module { "F29_Module", "Module", CK_NORMAL, 0, true, o_F29_Module, 2 }
+#define C_F29_Module { "F29_Module", "Module", CK_NORMAL, 0, true, o_F29_Module, 2, "" }
 static const struct ks_optdef o_F29_Partition[] = {
     { { NULL }, "mntpoint", A_STORE, T_MNT, N_LIST1, OF_REQUIRED, NULL, NULL, NULL, NULL },
-    { { "--asprimary", NULL }, "primOnly", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
+    { { "--asprimary", NULL }, "primOnly", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
     { { "--fstype", "--type", NULL }, "fstype", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
-    { { "--grow", NULL }, "grow", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
+    { { "--grow", NULL }, "grow", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
     { { "--maxsize", NULL }, "maxSizeMB", A_STORE, T_INT, N_ONE, 0, NULL, NULL, NULL, "i0" },
-    { { "--noformat", NULL }, "format", A_FALSE, T_STR, N_ZERO, 0, NULL, "b1", NULL, "b1" },
+    { { "--noformat", NULL }, "format", A_FALSE, T_STR, N_ZERO, 0, "b0", "b1", NULL, "b1" },
     { { "--onbiosdisk", NULL }, "onbiosdisk", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
     { { "--ondisk", "--ondrive", NULL }, "disk", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
     { { "--onpart", "--usepart", NULL }, "onPart", A_STORE, T_CB, N_ONE, 0, NULL, NULL, "part_cb", "s" },
-    { { "--recommended", NULL }, "recommended", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
+    { { "--recommended", NULL }, "recommended", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
     { { "--size", NULL }, "size", A_STORE, T_INT, N_ONE, 0, NULL, NULL, NULL, NULL },
     { { "--fsoptions", NULL }, "fsopts", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
     { { "--label", NULL }, "label", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
     { { "--fsprofile", NULL }, "fsprofile", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
-    { { "--encrypted", NULL }, "encrypted", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
+    { { "--encrypted", NULL }, "encrypted", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
     { { "--passphrase", NULL }, "passphrase", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
     { { "--escrowcert", NULL }, "escrowcert", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
-    { { "--backuppassphrase", NULL }, "backuppassphrase", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
-    { { "--resize", NULL }, "resize", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
-    { { "--hibernation", NULL }, "hibernation", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
+    { { "--backuppassphrase", NULL }, "backuppassphrase", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
+    { { "--resize", NULL }, "resize", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
+    { { "--hibernation", NULL }, "hibernation", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
     { { "--cipher", NULL }, "cipher", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
     { { "--mkfsoptions", NULL }, "mkfsopts", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
-    { { "--active", NULL }, "active", A_TRUE, T_STR, N_ZERO, OF_DEPRECATED, NULL, "b0", NULL, "b0" },
+    { { "--active", NULL }, "active", A_TRUE, T_STR, N_ZERO, OF_DEPRECATED, "b1", "b0", NULL, "b0" },
     { { "--luks-version", NULL }, "luks_version", A_STORE, T_STR, N_ONE, 0, NULL, "s", NULL, "s" },
     { { "--pbkdf", NULL }, "pbkdf", A_STORE, T_STR, N_ONE, 0, NULL, "s", NULL, "s" },
     { { "--pbkdf-memory", NULL }, "pbkdf_memory", A_STORE, T_INT, N_ONE, 0, NULL, "i0", NULL, "i0" },
     { { "--pbkdf-time", NULL }, "pbkdf_time", A_STORE, T_INT, N_ONE, 0, NULL, "i0", NULL, "i0" },
     { { "--pbkdf-iterations", NULL }, "pbkdf_iterations", A_STORE, T_INT, N_ONE, 0, NULL, "i0", NULL, "i0" },
 };
-#define C_F29_Partition { "F29_Partition", "Partition", CK_NORMAL, 130, true, o_F29_Partition, 28 }
+#define C_F29_Partition { "F29_Partition", "Partition", CK_NORMAL, 130, true, o_F29_Partition, 28, "autopart,mount" }
 static const struct ks_optdef o_F29_Raid[] = {
     { { NULL }, "mntpoint", A_STORE, T_MNT, N_LIST1, OF_REQUIRED, NULL, NULL, NULL, NULL },
     { { NULL }, "partitions", A_STORE, T_STR, N_STAR, OF_REQUIRED, NULL, NULL, NULL, NULL },
     { { "--device", NULL }, "device", A_STORE, T_CB, N_ONE, OF_REQUIRED, NULL, NULL, "_device_cb", NULL },
     { { "--fstype", NULL }, "fstype", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
     { { "--level", NULL }, "level", A_STORE, T_CB, N_ONE, 0, NULL, NULL, "_level_cb", "s" },
-    { { "--noformat", NULL }, "format", A_FALSE, T_STR, N_ZERO, 0, NULL, "b1", NULL, "b1" },
+    { { "--noformat", NULL }, "format", A_FALSE, T_STR, N_ZERO, 0, "b0", "b1", NULL, "b1" },
     { { "--spares", NULL }, "spares", A_STORE, T_INT, N_ONE, 0, NULL, "i0", NULL, "i0" },
-    { { "--useexisting", NULL }, "preexist", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
+    { { "--useexisting", NULL }, "preexist", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
     { { "--fsoptions", NULL }, "fsopts", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
     { { "--fsprofile", NULL }, "fsprofile", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
-    { { "--encrypted", NULL }, "encrypted", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
+    { { "--encrypted", NULL }, "encrypted", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
     { { "--passphrase", NULL }, "passphrase", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
     { { "--escrowcert", NULL }, "escrowcert", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
-    { { "--backuppassphrase", NULL }, "backuppassphrase", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
+    { { "--backuppassphrase", NULL }, "backuppassphrase", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
     { { "--label", NULL }, "label", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
     { { "--cipher", NULL }, "cipher", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
     { { "--mkfsoptions", NULL }, "mkfsopts", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
@@ -424,7 +424,7 @@ static const struct ks_optdef o_F29_Raid[] = {
     { { "--pbkdf-time", NULL }, "pbkdf_time", A_STORE, T_INT, N_ONE, 0, NULL, "i0", NULL, "i0" },
     { { "--pbkdf-iterations", NULL }, "pbkdf_iterations", A_STORE, T_INT, N_ONE, 0, NULL, "i0", NULL, "i0" },
 };
-#define C_F29_Raid { "F29_Raid", "Raid", CK_NORMAL, 131, true, o_F29_Raid, 23 }
+#define C_F29_Raid { "F29_Raid", "Raid", CK_NORMAL, 131, true, o_F29_Raid, 23, "autopart,mount" }
 static const struct ks_optdef o_F30_Repo[] = {
     { { "--name", NULL }, "name", A_STORE, T_STR, N_ONE, OF_REQUIRED, NULL, NULL, NULL, "s" },
     { { "--baseurl", NULL }, "baseurl", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
@@ -434,17 +434,17 @@ static const struct ks_optdef o_F30_Repo[] = {
     { { "--includepkgs", NULL }, "includepkgs", A_STORE, T_COMMA, N_ONE, 0, NULL, NULL, NULL, "l" },
     { { "--ignoregroups", NULL }, "ignoregroups", A_STORE, T_KSBOOL, N_ONE, 0, NULL, NULL, NULL, NULL },
     { { "--proxy", NULL }, "proxy", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
-    { { "--noverifyssl", NULL }, "noverifyssl", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
-    { { "--install", NULL }, "install", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
+    { { "--noverifyssl", NULL }, "noverifyssl", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
+    { { "--install", NULL }, "install", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
     { { "--metalink", NULL }, "metalink", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "b0" },
     { { "--sslcacert", NULL }, "sslcacert", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, NULL },
     { { "--sslclientcert", NULL }, "sslclientcert", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, NULL },
     { { "--sslclientkey", NULL }, "sslclientkey", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, NULL },
 };
-#define C_F30_Repo { "F30_Repo", "Repo", CK_NORMAL, 0, true, o_F30_Repo, 14 }
+#define C_F30_Repo { "F30_Repo", "Repo", CK_NORMAL, 0, true, o_F30_Repo, 14, "" }
 static const struct ks_optdef o_F30_Url[] = {
     { { "--proxy", NULL }, "proxy", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
-    { { "--noverifyssl", NULL }, "noverifyssl", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
+    { { "--noverifyssl", NULL }, "noverifyssl", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
     { { "--mirrorlist", NULL }, "mirrorlist", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, NULL },
     { { "--url", NULL }, "url", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, NULL },
     { { "--metalink", NULL }, "metalink", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, NULL },
@@ -452,32 +452,32 @@ static const struct ks_optdef o_F30_Url[] = {
     { { "--sslclientcert", NULL }, "sslclientcert", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, NULL },
     { { "--sslclientkey", NULL }, "sslclientkey", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, NULL },
 };
-#define C_F30_Url { "F30_Url", "Url", CK_NORMAL, 0, false, o_F30_Url, 8 }
+#define C_F30_Url { "F30_Url", "Url", CK_NORMAL, 0, false, o_F30_Url, 8, "" }
 static const struct ks_optdef o_F31_Module[] = {
     { { "--name", NULL }, "name", A_STORE, T_STR, N_ONE, OF_REQUIRED, NULL, NULL, NULL, "s" },
     { { "--stream", NULL }, "stream", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
-    { { "--disable", NULL }, "enable", A_FALSE, T_STR, N_ZERO, 0, NULL, "b1", NULL, "b1" },
+    { { "--disable", NULL }, "enable", A_FALSE, T_STR, N_ZERO, 0, "b0", "b1", NULL, "b1" },
 };
-#define C_F31_Module { "F31_Module", "Module", CK_NORMAL, 0, true, o_F31_Module, 3 }
+#define C_F31_Module { "F31_Module", "Module", CK_NORMAL, 0, true, o_F31_Module, 3, "" }
 static const struct ks_optdef o_F32_Timezone[] = {
     { { NULL }, "timezone", A_STORE, T_STR, N_STAR, OF_REQUIRED, NULL, NULL, NULL, "s" },
-    { { "--utc", NULL }, "isUtc", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
-    { { "--isUtc", NULL }, "isUtc", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
-    { { "--nontp", NULL }, "nontp", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
+    { { "--utc", NULL }, "isUtc", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
+    { { "--isUtc", NULL }, "isUtc", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
+    { { "--nontp", NULL }, "nontp", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
     { { "--ntpservers", NULL }, "ntpservers", A_STORE, T_COMMA, N_ONE, 0, NULL, NULL, NULL, "l" },
 };
-#define C_F32_Timezone { "F32_Timezone", "Timezone", CK_NORMAL, 0, false, o_F32_Timezone, 5 }
+#define C_F32_Timezone { "F32_Timezone", "Timezone", CK_NORMAL, 0, false, o_F32_Timezone, 5, "" }
 static const struct ks_optdef o_F32_Zipl[] = {
     { { "--secure-boot", NULL }, "secure_boot", A_CONST, T_STR, N_ZERO, 0, "i2", NULL, NULL, "i-1" },
     { { "--force-secure-boot", NULL }, "secure_boot", A_CONST, T_STR, N_ZERO, 0, "i1", NULL, NULL, "i-1" },
     { { "--no-secure-boot", NULL }, "secure_boot", A_CONST, T_STR, N_ZERO, 0, "i0", NULL, NULL, "i-1" },
 };
-#define C_F32_Zipl { "F32_Zipl", "Zipl", CK_NORMAL, 10, false, o_F32_Zipl, 3 }
+#define C_F32_Zipl { "F32_Zipl", "Zipl", CK_NORMAL, 10, false, o_F32_Zipl, 3, "" }
 static const struct ks_optdef o_F33_HardDrive[] = {
     { { "--dir", NULL }, "dir", A_STORE, T_STR, N_ONE, OF_REQUIRED, NULL, NULL, NULL, NULL },
     { { "--partition", NULL }, "partition", A_STORE, T_STR, N_ONE, OF_REQUIRED, NULL, NULL, NULL, NULL },
 };
-#define C_F33_HardDrive { "F33_HardDrive", "HardDrive", CK_NORMAL, 0, false, o_F33_HardDrive, 2 }
+#define C_F33_HardDrive { "F33_HardDrive", "HardDrive", CK_NORMAL, 0, false, o_F33_HardDrive, 2, "" }
 static const struct ks_optdef o_F33_Repo[] = {
     { { "--name", NULL }, "name", A_STORE, T_STR, N_ONE, OF_REQUIRED, NULL, NULL, NULL, "s" },
     { { "--baseurl", NULL }, "baseurl", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
@@ -486,34 +486,34 @@ static const struct ks_optdef o_F33_Repo[] = {
     { { "--excludepkgs", NULL }, "excludepkgs", A_STORE, T_COMMA, N_ONE, 0, NULL, NULL, NULL, "l" },
     { { "--includepkgs", NULL }, "includepkgs", A_STORE, T_COMMA, N_ONE, 0, NULL, NULL, NULL, "l" },
     { { "--proxy", NULL }, "proxy", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
-    { { "--noverifyssl", NULL }, "noverifyssl", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
-    { { "--install", NULL }, "install", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
+    { { "--noverifyssl", NULL }, "noverifyssl", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
+    { { "--install", NULL }, "install", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
     { { "--metalink", NULL }, "metalink", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "b0" },
     { { "--sslcacert", NULL }, "sslcacert", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, NULL },
     { { "--sslclientcert", NULL }, "sslclientcert", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, NULL },
     { { "--sslclientkey", NULL }, "sslclientkey", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, NULL },
     { { "--ignoregroups", NULL }, "ignoregroups", A_STORE, T_KSBOOL, N_ONE, OF_DEPRECATED, NULL, NULL, NULL, NULL },
 };
-#define C_F33_Repo { "F33_Repo", "Repo", CK_NORMAL, 0, true, o_F33_Repo, 14 }
+#define C_F33_Repo { "F33_Repo", "Repo", CK_NORMAL, 0, true, o_F33_Repo, 14, "" }
 static const struct ks_optdef o_F33_Timesource[] = {
     { { "--ntp-server", NULL }, "ntp_server", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
     { { "--ntp-pool", NULL }, "ntp_pool", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
-    { { "--ntp-disable", NULL }, "ntp_disable", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
-    { { "--nts", NULL }, "nts", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
+    { { "--ntp-disable", NULL }, "ntp_disable", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
+    { { "--nts", NULL }, "nts", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
 };
-#define C_F33_Timesource { "F33_Timesource", "Timesource", CK_NORMAL, 0, true, o_F33_Timesource, 4 }
+#define C_F33_Timesource { "F33_Timesource", "Timesource", CK_NORMAL, 0, true, o_F33_Timesource, 4, "" }
 static const struct ks_optdef o_F33_Timezone[] = {
     { { NULL }, "timezone", A_STORE, T_STR, N_STAR, OF_REQUIRED, NULL, NULL, NULL, "s" },
-    { { "--utc", NULL }, "isUtc", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
-    { { "--isUtc", NULL }, "isUtc", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
-    { { "--nontp", NULL }, "nontp", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
+    { { "--utc", NULL }, "isUtc", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
+    { { "--isUtc", NULL }, "isUtc", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
+    { { "--nontp", NULL }, "nontp", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
     { { "--ntpservers", NULL }, "ntpservers", A_STORE, T_COMMA, N_ONE, 0, NULL, NULL, NULL, "l" },
 };
-#define C_F33_Timezone { "F33_Timezone", "Timezone", CK_NORMAL, 0, false, o_F33_Timezone, 5 }
+#define C_F33_Timezone { "F33_Timezone", "Timezone", CK_NORMAL, 0, false, o_F33_Timezone, 5, "" }
 static const struct ks_optdef o_F34_AutoStep[] = {
-    { { "--autoscreenshot", NULL }, "autoscreenshot", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, NULL },
+    { { "--autoscreenshot", NULL }, "autoscreenshot", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, NULL },
 };
-#define C_F34_AutoStep { "F34_AutoStep", "AutoStep", CK_DEPRECATED, -1, true, o_F34_AutoStep, 1 }
+#define C_F34_AutoStep { "F34_AutoStep", "AutoStep", CK_DEPRECATED, -1, true, o_F34_AutoStep, 1, "" }
 static const struct ks_optdef o_F34_Bootloader[] = {
     { { "--append", NULL }, "appendLine", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
     { { "--location", NULL }, "location", A_STORE, T_STR, N_ONE, 0, NULL, "smbr", NULL, "snone" },
@@ -521,74 +521,74 @@ static const struct ks_optdef o_F34_Bootloader[] = {
     { { "--driveorder", NULL }, "driveorder", A_STORE, T_COMMA, N_ONE, 0, NULL, NULL, NULL, "l" },
     { { "--timeout", NULL }, "timeout", A_STORE, T_INT, N_ONE, 0, NULL, NULL, NULL, NULL },
     { { "--default", NULL }, "default", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
-    { { "--iscrypted", NULL }, "isCrypted", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
+    { { "--iscrypted", NULL }, "isCrypted", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
     { { "--md5pass", NULL }, "_md5pass", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, NULL },
     { { "--boot-drive", NULL }, "bootDrive", A_STORE, T_STR, N_ONE, 0, NULL, "s", NULL, "s" },
-    { { "--leavebootorder", NULL }, "leavebootorder", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
-    { { "--extlinux", NULL }, "extlinux", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
-    { { "--disabled", NULL }, "disabled", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
-    { { "--nombr", NULL }, "nombr", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
+    { { "--leavebootorder", NULL }, "leavebootorder", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
+    { { "--extlinux", NULL }, "extlinux", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
+    { { "--disabled", NULL }, "disabled", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
+    { { "--nombr", NULL }, "nombr", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
 };
-#define C_F34_Bootloader { "F34_Bootloader", "Bootloader", CK_NORMAL, 10, false, o_F34_Bootloader, 13 }
+#define C_F34_Bootloader { "F34_Bootloader", "Bootloader", CK_NORMAL, 10, false, o_F34_Bootloader, 13, "" }
 static const struct ks_optdef o_F34_Device[] = {
     { { "--opts", NULL }, "moduleOpts", A_STORE, T_STR, N_ONE, 0, NULL, "s", NULL, "s" },
 };
-#define C_F34_Device { "F34_Device", "Device", CK_REMOVED, -1, true, o_F34_Device, 1 }
+#define C_F34_Device { "F34_Device", "Device", CK_REMOVED, -1, true, o_F34_Device, 1, "" }
 static const struct ks_optdef o_F34_DeviceProbe[] = {
 
 };
-#define C_F34_DeviceProbe { "F34_DeviceProbe", "DeviceProbe", CK_REMOVED, -1, true, o_F34_DeviceProbe, 0 }
+#define C_F34_DeviceProbe { "F34_DeviceProbe", "DeviceProbe", CK_REMOVED, -1, true, o_F34_DeviceProbe, 0, "" }
 static const struct ks_optdef o_F34_DmRaid[] = {
     { { "--name", NULL }, "name", A_STORE, T_STR, N_ONE, OF_REQUIRED, NULL, NULL, NULL, "s" },
     { { "--dev", NULL }, "devices", A_APPEND, T_STR, N_ONE, OF_REQUIRED, NULL, NULL, NULL, "l" },
 };
-#define C_F34_DmRaid { "F34_DmRaid", "DmRaid", CK_REMOVED, -1, true, o_F34_DmRaid, 2 }
+#define C_F34_DmRaid { "F34_DmRaid", "DmRaid", CK_REMOVED, -1, true, o_F34_DmRaid, 2, "" }
 static const struct ks_optdef o_F34_IgnoreDisk[] = {
     { { "--drives", NULL }, "ignoredisk", A_STORE, T_COMMA, N_ONE, 0, NULL, NULL, NULL, "l" },
     { { "--only-use", NULL }, "onlyuse", A_STORE, T_COMMA, N_ONE, 0, NULL, NULL, NULL, "l" },
 };
-#define C_F34_IgnoreDisk { "F34_IgnoreDisk", "IgnoreDisk", CK_NORMAL, 0, false, o_F34_IgnoreDisk, 2 }
+#define C_F34_IgnoreDisk { "F34_IgnoreDisk", "IgnoreDisk", CK_NORMAL, 0, false, o_F34_IgnoreDisk, 2, "" }
 static const struct ks_optdef o_F34_Install[] = {
     { { "--root-device", NULL }, "root_device", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, NULL },
 };
-#define C_F34_Install { "F34_Install", "Install", CK_REMOVED, -1, true, o_F34_Install, 1 }
+#define C_F34_Install { "F34_Install", "Install", CK_REMOVED, -1, true, o_F34_Install, 1, "" }
 static const struct ks_optdef o_F34_Logging[] = {
     { { "--host", NULL }, "host", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
     { { "--port", NULL }, "port", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
     { { "--level", NULL }, "level", A_STORE, T_STR, N_ONE, OF_DEPRECATED, NULL, NULL, NULL, "sinfo" },
 };
-#define C_F34_Logging { "F34_Logging", "Logging", CK_NORMAL, 0, false, o_F34_Logging, 3 }
+#define C_F34_Logging { "F34_Logging", "Logging", CK_NORMAL, 0, false, o_F34_Logging, 3, "" }
 static const struct ks_optdef o_F34_Method[] = {
 
 };
-#define C_F34_Method { "F34_Method", "Method", CK_DEPRECATED, -1, true, o_F34_Method, 0 }
+#define C_F34_Method { "F34_Method", "Method", CK_DEPRECATED, -1, true, o_F34_Method, 0, "" }
 static const struct ks_optdef o_F34_MultiPath[] = {
     { { "--name", NULL }, "name", A_STORE, T_STR, N_ONE, OF_REQUIRED, NULL, NULL, NULL, "s" },
     { { "--device", NULL }, "device", A_STORE, T_STR, N_ONE, OF_REQUIRED, NULL, NULL, NULL, NULL },
     { { "--rule", NULL }, "rule", A_STORE, T_STR, N_ONE, OF_REQUIRED, NULL, NULL, NULL, NULL },
 };
-#define C_F34_MultiPath { "F34_MultiPath", "MultiPath", CK_REMOVED, -1, true, o_F34_MultiPath, 3 }
+#define C_F34_MultiPath { "F34_MultiPath", "MultiPath", CK_REMOVED, -1, true, o_F34_MultiPath, 3, "" }
 static const struct ks_optdef o_F34_Partition[] = {
     { { NULL }, "mntpoint", A_STORE, T_MNT, N_LIST1, OF_REQUIRED, NULL, NULL, NULL, NULL },
-    { { "--asprimary", NULL }, "primOnly", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
+    { { "--asprimary", NULL }, "primOnly", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
     { { "--fstype", "--type", NULL }, "fstype", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
-    { { "--grow", NULL }, "grow", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
+    { { "--grow", NULL }, "grow", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
     { { "--maxsize", NULL }, "maxSizeMB", A_STORE, T_INT, N_ONE, 0, NULL, NULL, NULL, "i0" },
-    { { "--noformat", NULL }, "format", A_FALSE, T_STR, N_ZERO, 0, NULL, "b1", NULL, "b1" },
+    { { "--noformat", NULL }, "format", A_FALSE, T_STR, N_ZERO, 0, "b0", "b1", NULL, "b1" },
     { { "--onbiosdisk", NULL }, "onbiosdisk", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
     { { "--ondisk", "--ondrive", NULL }, "disk", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
     { { "--onpart", "--usepart", NULL }, "onPart", A_STORE, T_CB, N_ONE, 0, NULL, NULL, "part_cb", "s" },
-    { { "--recommended", NULL }, "recommended", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
+    { { "--recommended", NULL }, "recommended", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
     { { "--size", NULL }, "size", A_STORE, T_INT, N_ONE, 0, NULL, NULL, NULL, NULL },
     { { "--fsoptions", NULL }, "fsopts", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
     { { "--label", NULL }, "label", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
     { { "--fsprofile", NULL }, "fsprofile", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
-    { { "--encrypted", NULL }, "encrypted", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
+    { { "--encrypted", NULL }, "encrypted", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
     { { "--passphrase", NULL }, "passphrase", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
     { { "--escrowcert", NULL }, "escrowcert", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
-    { { "--backuppassphrase", NULL }, "backuppassphrase", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
-    { { "--resize", NULL }, "resize", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
-    { { "--hibernation", NULL }, "hibernation", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
+    { { "--backuppassphrase", NULL }, "backuppassphrase", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
+    { { "--resize", NULL }, "resize", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
+    { { "--hibernation", NULL }, "hibernation", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
     { { "--cipher", NULL }, "cipher", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
     { { "--mkfsoptions", NULL }, "mkfsopts", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
     { { "--luks-version", NULL }, "luks_version", A_STORE, T_STR, N_ONE, 0, NULL, "s", NULL, "s" },
@@ -597,65 +597,65 @@ static const struct ks_optdef o_F34_Partition[] = {
     { { "--pbkdf-time", NULL }, "pbkdf_time", A_STORE, T_INT, N_ONE, 0, NULL, "i0", NULL, "i0" },
     { { "--pbkdf-iterations", NULL }, "pbkdf_iterations", A_STORE, T_INT, N_ONE, 0, NULL, "i0", NULL, "i0" },
 };
-#define C_F34_Partition { "F34_Partition", "Partition", CK_NORMAL, 130, true, o_F34_Partition, 27 }
+#define C_F34_Partition { "F34_Partition", "Partition", CK_NORMAL, 130, true, o_F34_Partition, 27, "autopart,mount" }
 static const struct ks_optdef o_F34_Updates[] = {
     { { NULL }, "url", A_STORE, T_STR, N_ONE, OF_REQUIRED, NULL, NULL, NULL, "s" },
 };
-#define C_F34_Updates { "F34_Updates", "Updates", CK_NORMAL, 0, false, o_F34_Updates, 1 }
+#define C_F34_Updates { "F34_Updates", "Updates", CK_NORMAL, 0, false, o_F34_Updates, 1, "" }
 static const struct ks_optdef o_F35_Authconfig[] = {
     { { NULL }, "options", A_STORE, T_STR, N_ONE, OF_REQUIRED, NULL, NULL, NULL, NULL },
 };
-#define C_F35_Authconfig { "F35_Authconfig", "Authconfig", CK_REMOVED, -1, true, o_F35_Authconfig, 1 }
+#define C_F35_Authconfig { "F35_Authconfig", "Authconfig", CK_REMOVED, -1, true, o_F35_Authconfig, 1, "" }
 static const struct ks_optdef o_F37_RootPw[] = {
     { { NULL }, "password", A_STORE, T_STR, N_OPT, 0, NULL, NULL, NULL, "s" },
-    { { "--iscrypted", NULL }, "isCrypted", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
-    { { "--lock", NULL }, "lock", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
-    { { "--plaintext", NULL }, "isCrypted", A_FALSE, T_STR, N_ZERO, 0, NULL, "b1", NULL, "b0" },
-    { { "--allow-ssh", NULL }, "allow_ssh", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
+    { { "--iscrypted", NULL }, "isCrypted", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
+    { { "--lock", NULL }, "lock", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
+    { { "--plaintext", NULL }, "isCrypted", A_FALSE, T_STR, N_ZERO, 0, "b0", "b1", NULL, "b0" },
+    { { "--allow-ssh", NULL }, "allow_ssh", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
 };
-#define C_F37_RootPw { "F37_RootPw", "RootPw", CK_NORMAL, 0, false, o_F37_RootPw, 5 }
+#define C_F37_RootPw { "F37_RootPw", "RootPw", CK_NORMAL, 0, false, o_F37_RootPw, 5, "" }
 static const struct ks_optdef o_F37_ZFCP[] = {
     { { "--devnum", NULL }, "devnum", A_STORE, T_STR, N_ONE, OF_REQUIRED, NULL, NULL, NULL, "s" },
     { { "--wwpn", NULL }, "wwpn", A_STORE, T_STR, N_ONE, 0, NULL, "s", NULL, "s" },
     { { "--fcplun", NULL }, "fcplun", A_STORE, T_STR, N_ONE, 0, NULL, "s", NULL, "s" },
 };
-#define C_F37_ZFCP { "F37_ZFCP", "ZFCP", CK_NORMAL, 71, true, o_F37_ZFCP, 3 }
+#define C_F37_ZFCP { "F37_ZFCP", "ZFCP", CK_NORMAL, 71, true, o_F37_ZFCP, 3, "" }
 static const struct ks_optdef o_F38_AutoPart[] = {
-    { { "--encrypted", NULL }, "encrypted", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
+    { { "--encrypted", NULL }, "encrypted", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
     { { "--passphrase", NULL }, "passphrase", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
     { { "--escrowcert", NULL }, "escrowcert", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
-    { { "--backuppassphrase", NULL }, "backuppassphrase", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
+    { { "--backuppassphrase", NULL }, "backuppassphrase", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
     { { "--nolvm", NULL }, "type", A_CONST, T_STR, N_ZERO, 0, "i0", NULL, NULL, NULL },
     { { "--type", NULL }, "type", A_STORE, T_CB, N_ONE, 0, NULL, NULL, "_type_cb", NULL },
     { { "--cipher", NULL }, "cipher", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
     { { "--fstype", NULL }, "fstype", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
-    { { "--nohome", NULL }, "nohome", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
-    { { "--noboot", NULL }, "noboot", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
-    { { "--noswap", NULL }, "noswap", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
+    { { "--nohome", NULL }, "nohome", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
+    { { "--noboot", NULL }, "noboot", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
+    { { "--noswap", NULL }, "noswap", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
     { { "--luks-version", NULL }, "luks_version", A_STORE, T_STR, N_ONE, 0, NULL, "s", NULL, "s" },
     { { "--pbkdf", NULL }, "pbkdf", A_STORE, T_STR, N_ONE, 0, NULL, "s", NULL, "s" },
     { { "--pbkdf-memory", NULL }, "pbkdf_memory", A_STORE, T_INT, N_ONE, 0, NULL, "i0", NULL, "i0" },
     { { "--pbkdf-time", NULL }, "pbkdf_time", A_STORE, T_INT, N_ONE, 0, NULL, "i0", NULL, "i0" },
     { { "--pbkdf-iterations", NULL }, "pbkdf_iterations", A_STORE, T_INT, N_ONE, 0, NULL, "i0", NULL, "i0" },
-    { { "--hibernation", NULL }, "hibernation", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
+    { { "--hibernation", NULL }, "hibernation", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
 };
-#define C_F38_AutoPart { "F38_AutoPart", "AutoPart", CK_NORMAL, 100, false, o_F38_AutoPart, 17 }
+#define C_F38_AutoPart { "F38_AutoPart", "AutoPart", CK_NORMAL, 100, false, o_F38_AutoPart, 17, "partition,raid,volgroup,logvol,reqpart" }
 static const struct ks_optdef o_F38_OSTreeContainer[] = {
     { { "--stateroot", NULL }, "stateroot", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, NULL },
     { { "--url", NULL }, "url", A_STORE, T_STR, N_ONE, OF_REQUIRED, NULL, NULL, NULL, NULL },
     { { "--transport", NULL }, "transport", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, NULL },
     { { "--remote", NULL }, "remote", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, NULL },
-    { { "--no-signature-verification", NULL }, "noSignatureVerification", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
+    { { "--no-signature-verification", NULL }, "noSignatureVerification", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
 };
-#define C_F38_OSTreeContainer { "F38_OSTreeContainer", "OSTreeContainer", CK_NORMAL, 0, false, o_F38_OSTreeContainer, 5 }
+#define C_F38_OSTreeContainer { "F38_OSTreeContainer", "OSTreeContainer", CK_NORMAL, 0, false, o_F38_OSTreeContainer, 5, "ostreesetup" }
 static const struct ks_optdef o_F38_OSTreeSetup[] = {
     { { "--osname", NULL }, "osname", A_STORE, T_STR, N_ONE, OF_REQUIRED, NULL, NULL, NULL, NULL },
     { { "--remote", NULL }, "remote", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, NULL },
     { { "--url", NULL }, "url", A_STORE, T_STR, N_ONE, OF_REQUIRED, NULL, NULL, NULL, NULL },
     { { "--ref", NULL }, "ref", A_STORE, T_STR, N_ONE, OF_REQUIRED, NULL, NULL, NULL, NULL },
-    { { "--nogpg", NULL }, "nogpg", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
+    { { "--nogpg", NULL }, "nogpg", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
 };
-#define C_F38_OSTreeSetup { "F38_OSTreeSetup", "OSTreeSetup", CK_NORMAL, 0, false, o_F38_OSTreeSetup, 5 }
+#define C_F38_OSTreeSetup { "F38_OSTreeSetup", "OSTreeSetup", CK_NORMAL, 0, false, o_F38_OSTreeSetup, 5, "ostreecontainer" }
 static const struct ks_optdef o_F39_Bootloader[] = {
     { { "--append", NULL }, "appendLine", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
     { { "--location", NULL }, "location", A_STORE, T_STR, N_ONE, 0, NULL, "smbr", NULL, "snone" },
@@ -663,16 +663,16 @@ static const struct ks_optdef o_F39_Bootloader[] = {
     { { "--driveorder", NULL }, "driveorder", A_STORE, T_COMMA, N_ONE, 0, NULL, NULL, NULL, "l" },
     { { "--timeout", NULL }, "timeout", A_STORE, T_INT, N_ONE, 0, NULL, NULL, NULL, NULL },
     { { "--default", NULL }, "default", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
-    { { "--iscrypted", NULL }, "isCrypted", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
+    { { "--iscrypted", NULL }, "isCrypted", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
     { { "--md5pass", NULL }, "_md5pass", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, NULL },
     { { "--boot-drive", NULL }, "bootDrive", A_STORE, T_STR, N_ONE, 0, NULL, "s", NULL, "s" },
-    { { "--leavebootorder", NULL }, "leavebootorder", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
-    { { "--extlinux", NULL }, "extlinux", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
-    { { "--disabled", NULL }, "disabled", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
-    { { "--nombr", NULL }, "nombr", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
-    { { "--sdboot", NULL }, "sdboot", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
+    { { "--leavebootorder", NULL }, "leavebootorder", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
+    { { "--extlinux", NULL }, "extlinux", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
+    { { "--disabled", NULL }, "disabled", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
+    { { "--nombr", NULL }, "nombr", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
+    { { "--sdboot", NULL }, "sdboot", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
 };
-#define C_F39_Bootloader { "F39_Bootloader", "Bootloader", CK_NORMAL, 10, false, o_F39_Bootloader, 14 }
+#define C_F39_Bootloader { "F39_Bootloader", "Bootloader", CK_NORMAL, 10, false, o_F39_Bootloader, 14, "" }
 static const struct ks_optdef o_F39_Network[] = {
     { { "--bootproto", NULL }, "bootProto", A_STORE, T_STR, N_ONE, 0, NULL, "sdhcp", NULL, "sdhcp" },
     { { "--dhcpclass", NULL }, "dhcpclass", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
@@ -685,15 +685,15 @@ static const struct ks_optdef o_F39_Network[] = {
     { { "--mtu", NULL }, "mtu", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
     { { "--nameserver", NULL }, "nameserver", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
     { { "--netmask", NULL }, "netmask", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
-    { { "--nodns", NULL }, "nodns", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
+    { { "--nodns", NULL }, "nodns", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
     { { "--onboot", NULL }, "onboot", A_STORE, T_KSBOOL, N_ONE, 0, NULL, NULL, NULL, "b1" },
     { { "--wepkey", NULL }, "wepkey", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
-    { { "--notksdevice", NULL }, "notksdevice", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
-    { { "--noipv4", NULL }, "noipv4", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
-    { { "--noipv6", NULL }, "noipv6", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
+    { { "--notksdevice", NULL }, "notksdevice", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
+    { { "--noipv4", NULL }, "noipv4", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
+    { { "--noipv6", NULL }, "noipv6", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
     { { "--ipv6", NULL }, "ipv6", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
-    { { "--activate", NULL }, "activate", A_TRUE, T_STR, N_ZERO, 0, NULL, NULL, NULL, NULL },
-    { { "--nodefroute", NULL }, "nodefroute", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
+    { { "--activate", NULL }, "activate", A_TRUE, T_STR, N_ZERO, 0, "b1", NULL, NULL, NULL },
+    { { "--nodefroute", NULL }, "nodefroute", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
     { { "--wpakey", NULL }, "wpakey", A_STORE, T_STR, N_ONE, 0, NULL, "s", NULL, "s" },
     { { "--bondslaves", NULL }, "bondslaves", A_STORE, T_STR, N_ONE, 0, NULL, "s", NULL, "s" },
     { { "--bondopts", NULL }, "bondopts", A_STORE, T_STR, N_ONE, 0, NULL, "s", NULL, "s" },
@@ -704,27 +704,27 @@ static const struct ks_optdef o_F39_Network[] = {
     { { "--interfacename", NULL }, "interfacename", A_STORE, T_STR, N_ONE, 0, NULL, "s", NULL, "s" },
     { { "--bridgeslaves", NULL }, "bridgeslaves", A_STORE, T_STR, N_ONE, 0, NULL, "s", NULL, "s" },
     { { "--bridgeopts", NULL }, "bridgeopts", A_STORE, T_STR, N_ONE, 0, NULL, "s", NULL, "s" },
-    { { "--no-activate", NULL }, "activate", A_FALSE, T_STR, N_ZERO, 0, NULL, NULL, NULL, NULL },
+    { { "--no-activate", NULL }, "activate", A_FALSE, T_STR, N_ZERO, 0, "b0", NULL, NULL, NULL },
     { { "--bindto", NULL }, "bindto", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, NULL },
     { { "--ipv4-dns-search", NULL }, "ipv4_dns_search", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, NULL },
     { { "--ipv6-dns-search", NULL }, "ipv6_dns_search", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, NULL },
-    { { "--ipv4-ignore-auto-dns", NULL }, "ipv4_ignore_auto_dns", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, NULL },
-    { { "--ipv6-ignore-auto-dns", NULL }, "ipv6_ignore_auto_dns", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, NULL },
+    { { "--ipv4-ignore-auto-dns", NULL }, "ipv4_ignore_auto_dns", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, NULL },
+    { { "--ipv6-ignore-auto-dns", NULL }, "ipv6_ignore_auto_dns", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, NULL },
 };
-#define C_F39_Network { "F39_Network", "Network", CK_NORMAL, 0, true, o_F39_Network, 36 }
+#define C_F39_Network { "F39_Network", "Network", CK_NORMAL, 0, true, o_F39_Network, 36, "" }
 static const struct ks_optdef o_F40_Autostep[] = {
-    { { "--autoscreenshot", NULL }, "autoscreenshot", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, NULL },
+    { { "--autoscreenshot", NULL }, "autoscreenshot", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, NULL },
 };
-#define C_F40_Autostep { "F40_Autostep", "Autostep", CK_REMOVED, -1, true, o_F40_Autostep, 1 }
+#define C_F40_Autostep { "F40_Autostep", "Autostep", CK_REMOVED, -1, true, o_F40_Autostep, 1, "" }
 static const struct ks_optdef o_F40_Logging[] = {
     { { "--host", NULL }, "host", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
     { { "--port", NULL }, "port", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
 };
-#define C_F40_Logging { "F40_Logging", "Logging", CK_NORMAL, 0, false, o_F40_Logging, 2 }
+#define C_F40_Logging { "F40_Logging", "Logging", CK_NORMAL, 0, false, o_F40_Logging, 2, "" }
 static const struct ks_optdef o_F40_Method[] = {
 
 };
-#define C_F40_Method { "F40_Method", "Method", CK_REMOVED, -1, true, o_F40_Method, 0 }
+#define C_F40_Method { "F40_Method", "Method", CK_REMOVED, -1, true, o_F40_Method, 0, "" }
 static const struct ks_optdef o_F40_Nvdimm[] = {
     { { NULL }, "action", A_STORE, T_STR, N_LIST1, OF_REQUIRED, NULL, "sreconfigure", NULL, NULL },
     { { "--namespace", NULL }, "namespace", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
@@ -732,7 +732,7 @@ static const struct ks_optdef o_F40_Nvdimm[] = {
     { { "--mode", NULL }, "mode", A_STORE, T_STR, N_ONE, 0, NULL, "ssector", NULL, NULL },
     { { "--sectorsize", NULL }, "sectorsize", A_STORE, T_INT, N_ONE, 0, NULL, NULL, NULL, NULL },
 };
-#define C_F40_Nvdimm { "F40_Nvdimm", "Nvdimm", CK_DEPRECATED, -1, true, o_F40_Nvdimm, 5 }
+#define C_F40_Nvdimm { "F40_Nvdimm", "Nvdimm", CK_DEPRECATED, -1, true, o_F40_Nvdimm, 5, "" }
 static const struct ks_optdef o_F40_Repo[] = {
     { { "--name", NULL }, "name", A_STORE, T_STR, N_ONE, OF_REQUIRED, NULL, NULL, NULL, "s" },
     { { "--baseurl", NULL }, "baseurl", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
@@ -741,70 +741,70 @@ static const struct ks_optdef o_F40_Repo[] = {
     { { "--excludepkgs", NULL }, "excludepkgs", A_STORE, T_COMMA, N_ONE, 0, NULL, NULL, NULL, "l" },
     { { "--includepkgs", NULL }, "includepkgs", A_STORE, T_COMMA, N_ONE, 0, NULL, NULL, NULL, "l" },
     { { "--proxy", NULL }, "proxy", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
-    { { "--noverifyssl", NULL }, "noverifyssl", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
-    { { "--install", NULL }, "install", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
+    { { "--noverifyssl", NULL }, "noverifyssl", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
+    { { "--install", NULL }, "install", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
     { { "--metalink", NULL }, "metalink", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "b0" },
     { { "--sslcacert", NULL }, "sslcacert", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, NULL },
     { { "--sslclientcert", NULL }, "sslclientcert", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, NULL },
     { { "--sslclientkey", NULL }, "sslclientkey", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, NULL },
 };
-#define C_F40_Repo { "F40_Repo", "Repo", CK_NORMAL, 0, true, o_F40_Repo, 13 }
+#define C_F40_Repo { "F40_Repo", "Repo", CK_NORMAL, 0, true, o_F40_Repo, 13, "" }
 static const struct ks_optdef o_F40_Timezone[] = {
     { { NULL }, "timezone", A_STORE, T_STR, N_STAR, OF_REQUIRED, NULL, NULL, NULL, "s" },
-    { { "--utc", NULL }, "isUtc", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
-    { { "--isUtc", NULL }, "isUtc", A_TRUE, T_STR, N_ZERO, OF_DEPRECATED, NULL, "b0", NULL, "b0" },
-    { { "--nontp", NULL }, "nontp", A_TRUE, T_STR, N_ZERO, OF_DEPRECATED, NULL, "b0", NULL, "b0" },
+    { { "--utc", NULL }, "isUtc", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
+    { { "--isUtc", NULL }, "isUtc", A_TRUE, T_STR, N_ZERO, OF_DEPRECATED, "b1", "b0", NULL, "b0" },
+    { { "--nontp", NULL }, "nontp", A_TRUE, T_STR, N_ZERO, OF_DEPRECATED, "b1", "b0", NULL, "b0" },
     { { "--ntpservers", NULL }, "ntpservers", A_STORE, T_COMMA, N_ONE, OF_DEPRECATED, NULL, NULL, NULL, "l" },
 };
-#define C_F40_Timezone { "F40_Timezone", "Timezone", CK_NORMAL, 0, false, o_F40_Timezone, 5 }
+#define C_F40_Timezone { "F40_Timezone", "Timezone", CK_NORMAL, 0, false, o_F40_Timezone, 5, "" }
 static const struct ks_optdef o_F41_AutoPart[] = {
-    { { "--encrypted", NULL }, "encrypted", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
+    { { "--encrypted", NULL }, "encrypted", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
     { { "--passphrase", NULL }, "passphrase", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
     { { "--escrowcert", NULL }, "escrowcert", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
-    { { "--backuppassphrase", NULL }, "backuppassphrase", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
+    { { "--backuppassphrase", NULL }, "backuppassphrase", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
     { { "--nolvm", NULL }, "type", A_CONST, T_STR, N_ZERO, 0, "i0", NULL, NULL, NULL },
     { { "--type", NULL }, "type", A_STORE, T_CB, N_ONE, 0, NULL, NULL, "_type_cb", NULL },
     { { "--cipher", NULL }, "cipher", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
     { { "--fstype", NULL }, "fstype", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
-    { { "--nohome", NULL }, "nohome", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
-    { { "--noboot", NULL }, "noboot", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
-    { { "--noswap", NULL }, "noswap", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
+    { { "--nohome", NULL }, "nohome", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
+    { { "--noboot", NULL }, "noboot", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
+    { { "--noswap", NULL }, "noswap", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
     { { "--luks-version", NULL }, "luks_version", A_STORE, T_STR, N_ONE, 0, NULL, "s", NULL, "s" },
     { { "--pbkdf", NULL }, "pbkdf", A_STORE, T_STR, N_ONE, 0, NULL, "s", NULL, "s" },
     { { "--pbkdf-memory", NULL }, "pbkdf_memory", A_STORE, T_INT, N_ONE, 0, NULL, "i0", NULL, "i0" },
     { { "--pbkdf-time", NULL }, "pbkdf_time", A_STORE, T_INT, N_ONE, 0, NULL, "i0", NULL, "i0" },
     { { "--pbkdf-iterations", NULL }, "pbkdf_iterations", A_STORE, T_INT, N_ONE, 0, NULL, "i0", NULL, "i0" },
-    { { "--hibernation", NULL }, "hibernation", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
+    { { "--hibernation", NULL }, "hibernation", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
     { { "--hw-passphrase", NULL }, "hw_passphrase", A_STORE, T_STR, N_ONE, 0, NULL, "s", NULL, "s" },
 };
-#define C_F41_AutoPart { "F41_AutoPart", "AutoPart", CK_NORMAL, 100, false, o_F41_AutoPart, 18 }
+#define C_F41_AutoPart { "F41_AutoPart", "AutoPart", CK_NORMAL, 100, false, o_F41_AutoPart, 18, "partition,raid,volgroup,logvol,reqpart" }
 static const struct ks_optdef o_F41_Module[] = {
     { { "--name", NULL }, "name", A_STORE, T_STR, N_ONE, OF_REQUIRED, NULL, NULL, NULL, "s" },
     { { "--stream", NULL }, "stream", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
-    { { "--disable", NULL }, "enable", A_FALSE, T_STR, N_ZERO, 0, NULL, "b1", NULL, "b1" },
+    { { "--disable", NULL }, "enable", A_FALSE, T_STR, N_ZERO, 0, "b0", "b1", NULL, "b1" },
 };
-#define C_F41_Module { "F41_Module", "Module", CK_DEPRECATED, -1, true, o_F41_Module, 3 }
+#define C_F41_Module { "F41_Module", "Module", CK_DEPRECATED, -1, true, o_F41_Module, 3, "" }
 static const struct ks_optdef o_F41_Partition[] = {
     { { NULL }, "mntpoint", A_STORE, T_MNT, N_LIST1, OF_REQUIRED, NULL, NULL, NULL, NULL },
-    { { "--asprimary", NULL }, "primOnly", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
+    { { "--asprimary", NULL }, "primOnly", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
     { { "--fstype", "--type", NULL }, "fstype", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
-    { { "--grow", NULL }, "grow", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
+    { { "--grow", NULL }, "grow", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
     { { "--maxsize", NULL }, "maxSizeMB", A_STORE, T_INT, N_ONE, 0, NULL, NULL, NULL, "i0" },
-    { { "--noformat", NULL }, "format", A_FALSE, T_STR, N_ZERO, 0, NULL, "b1", NULL, "b1" },
+    { { "--noformat", NULL }, "format", A_FALSE, T_STR, N_ZERO, 0, "b0", "b1", NULL, "b1" },
     { { "--onbiosdisk", NULL }, "onbiosdisk", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
     { { "--ondisk", "--ondrive", NULL }, "disk", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
     { { "--onpart", "--usepart", NULL }, "onPart", A_STORE, T_CB, N_ONE, 0, NULL, NULL, "part_cb", "s" },
-    { { "--recommended", NULL }, "recommended", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
+    { { "--recommended", NULL }, "recommended", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
     { { "--size", NULL }, "size", A_STORE, T_INT, N_ONE, 0, NULL, NULL, NULL, NULL },
     { { "--fsoptions", NULL }, "fsopts", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
     { { "--label", NULL }, "label", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
     { { "--fsprofile", NULL }, "fsprofile", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
-    { { "--encrypted", NULL }, "encrypted", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
+    { { "--encrypted", NULL }, "encrypted", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
     { { "--passphrase", NULL }, "passphrase", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
     { { "--escrowcert", NULL }, "escrowcert", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
-    { { "--backuppassphrase", NULL }, "backuppassphrase", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
-    { { "--resize", NULL }, "resize", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
-    { { "--hibernation", NULL }, "hibernation", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
+    { { "--backuppassphrase", NULL }, "backuppassphrase", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
+    { { "--resize", NULL }, "resize", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
+    { { "--hibernation", NULL }, "hibernation", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
     { { "--cipher", NULL }, "cipher", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
     { { "--mkfsoptions", NULL }, "mkfsopts", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
     { { "--luks-version", NULL }, "luks_version", A_STORE, T_STR, N_ONE, 0, NULL, "s", NULL, "s" },
@@ -814,49 +814,49 @@ static const struct ks_optdef o_F41_Partition[] = {
     { { "--pbkdf-iterations", NULL }, "pbkdf_iterations", A_STORE, T_INT, N_ONE, 0, NULL, "i0", NULL, "i0" },
     { { "--hw-passphrase", NULL }, "hw_passphrase", A_STORE, T_STR, N_ONE, 0, NULL, "s", NULL, "s" },
 };
-#define C_F41_Partition { "F41_Partition", "Partition", CK_NORMAL, 130, true, o_F41_Partition, 28 }
+#define C_F41_Partition { "F41_Partition", "Partition", CK_NORMAL, 130, true, o_F41_Partition, 28, "autopart,mount" }
 static const struct ks_optdef o_F43_Bootc[] = {
     { { "--stateroot", NULL }, "stateroot", A_STORE, T_STR, N_ONE, 0, NULL, "sdefault", NULL, NULL },
     { { "--source-imgref", NULL }, "sourceImgRef", A_STORE, T_STR, N_ONE, OF_REQUIRED, NULL, NULL, NULL, NULL },
     { { "--target-imgref", NULL }, "targetImgRef", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, NULL },
 };
-#define C_F43_Bootc { "F43_Bootc", "Bootc", CK_NORMAL, 0, false, o_F43_Bootc, 3 }
+#define C_F43_Bootc { "F43_Bootc", "Bootc", CK_NORMAL, 0, false, o_F43_Bootc, 3, "ostreesetup,ostreecontainer" }
 static const struct ks_optdef o_F43_OSTreeContainer[] = {
     { { "--stateroot", NULL }, "stateroot", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, NULL },
     { { "--url", NULL }, "url", A_STORE, T_STR, N_ONE, OF_REQUIRED, NULL, NULL, NULL, NULL },
     { { "--transport", NULL }, "transport", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, NULL },
     { { "--remote", NULL }, "remote", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, NULL },
-    { { "--no-signature-verification", NULL }, "noSignatureVerification", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
+    { { "--no-signature-verification", NULL }, "noSignatureVerification", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
 };
-#define C_F43_OSTreeContainer { "F43_OSTreeContainer", "OSTreeContainer", CK_NORMAL, 0, false, o_F43_OSTreeContainer, 5 }
+#define C_F43_OSTreeContainer { "F43_OSTreeContainer", "OSTreeContainer", CK_NORMAL, 0, false, o_F43_OSTreeContainer, 5, "ostreesetup,bootc" }
 static const struct ks_optdef o_F43_OSTreeSetup[] = {
     { { "--osname", NULL }, "osname", A_STORE, T_STR, N_ONE, OF_REQUIRED, NULL, NULL, NULL, NULL },
     { { "--remote", NULL }, "remote", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, NULL },
     { { "--url", NULL }, "url", A_STORE, T_STR, N_ONE, OF_REQUIRED, NULL, NULL, NULL, NULL },
     { { "--ref", NULL }, "ref", A_STORE, T_STR, N_ONE, OF_REQUIRED, NULL, NULL, NULL, NULL },
-    { { "--nogpg", NULL }, "nogpg", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
+    { { "--nogpg", NULL }, "nogpg", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
 };
-#define C_F43_OSTreeSetup { "F43_OSTreeSetup", "OSTreeSetup", CK_NORMAL, 0, false, o_F43_OSTreeSetup, 5 }
+#define C_F43_OSTreeSetup { "F43_OSTreeSetup", "OSTreeSetup", CK_NORMAL, 0, false, o_F43_OSTreeSetup, 5, "ostreecontainer,bootc" }
 static const struct ks_optdef o_F43_RDP[] = {
     { { "--username", NULL }, "username", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
     { { "--password", NULL }, "password", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
 };
-#define C_F43_RDP { "F43_RDP", "RDP", CK_NORMAL, 0, false, o_F43_RDP, 2 }
+#define C_F43_RDP { "F43_RDP", "RDP", CK_NORMAL, 0, false, o_F43_RDP, 2, "" }
 static const struct ks_optdef o_F43_Raid[] = {
     { { NULL }, "mntpoint", A_STORE, T_MNT, N_LIST1, OF_REQUIRED, NULL, NULL, NULL, NULL },
     { { NULL }, "partitions", A_STORE, T_STR, N_STAR, OF_REQUIRED, NULL, NULL, NULL, NULL },
     { { "--device", NULL }, "device", A_STORE, T_CB, N_ONE, OF_REQUIRED, NULL, NULL, "_device_cb", NULL },
     { { "--fstype", NULL }, "fstype", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
     { { "--level", NULL }, "level", A_STORE, T_CB, N_ONE, 0, NULL, NULL, "_level_cb", "s" },
-    { { "--noformat", NULL }, "format", A_FALSE, T_STR, N_ZERO, 0, NULL, "b1", NULL, "b1" },
+    { { "--noformat", NULL }, "format", A_FALSE, T_STR, N_ZERO, 0, "b0", "b1", NULL, "b1" },
     { { "--spares", NULL }, "spares", A_STORE, T_INT, N_ONE, 0, NULL, "i0", NULL, "i0" },
-    { { "--useexisting", NULL }, "preexist", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
+    { { "--useexisting", NULL }, "preexist", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
     { { "--fsoptions", NULL }, "fsopts", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
     { { "--fsprofile", NULL }, "fsprofile", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
-    { { "--encrypted", NULL }, "encrypted", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
+    { { "--encrypted", NULL }, "encrypted", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
     { { "--passphrase", NULL }, "passphrase", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
     { { "--escrowcert", NULL }, "escrowcert", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
-    { { "--backuppassphrase", NULL }, "backuppassphrase", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
+    { { "--backuppassphrase", NULL }, "backuppassphrase", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
     { { "--label", NULL }, "label", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
     { { "--cipher", NULL }, "cipher", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
     { { "--mkfsoptions", NULL }, "mkfsopts", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
@@ -867,27 +867,27 @@ static const struct ks_optdef o_F43_Raid[] = {
     { { "--pbkdf-time", NULL }, "pbkdf_time", A_STORE, T_INT, N_ONE, 0, NULL, "i0", NULL, "i0" },
     { { "--pbkdf-iterations", NULL }, "pbkdf_iterations", A_STORE, T_INT, N_ONE, 0, NULL, "i0", NULL, "i0" },
 };
-#define C_F43_Raid { "F43_Raid", "Raid", CK_NORMAL, 131, true, o_F43_Raid, 23 }
+#define C_F43_Raid { "F43_Raid", "Raid", CK_NORMAL, 131, true, o_F43_Raid, 23, "autopart,mount" }
 static const struct ks_optdef o_F43_Vnc[] = {
     { { "--password", NULL }, "password", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, NULL },
     { { "--host", NULL }, "host", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, NULL },
     { { "--port", NULL }, "port", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, NULL },
 };
-#define C_F43_Vnc { "F43_Vnc", "Vnc", CK_DEPRECATED, -1, true, o_F43_Vnc, 3 }
+#define C_F43_Vnc { "F43_Vnc", "Vnc", CK_DEPRECATED, -1, true, o_F43_Vnc, 3, "" }
 static const struct ks_optdef o_F45_Bootc[] = {
     { { "--stateroot", NULL }, "stateroot", A_STORE, T_STR, N_ONE, 0, NULL, "sdefault", NULL, NULL },
     { { "--source-imgref", NULL }, "sourceImgRef", A_STORE, T_STR, N_ONE, OF_REQUIRED, NULL, NULL, NULL, NULL },
     { { "--target-imgref", NULL }, "targetImgRef", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, NULL },
     { { "--bootloader", NULL }, "bootloader", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, NULL },
-    { { "--composefs", NULL }, "composefs", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
+    { { "--composefs", NULL }, "composefs", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
 };
-#define C_F45_Bootc { "F45_Bootc", "Bootc", CK_NORMAL, 0, false, o_F45_Bootc, 5 }
+#define C_F45_Bootc { "F45_Bootc", "Bootc", CK_NORMAL, 0, false, o_F45_Bootc, 5, "ostreesetup,ostreecontainer" }
 static const struct ks_optdef o_F45_Module[] = {
     { { "--name", NULL }, "name", A_STORE, T_STR, N_ONE, OF_REQUIRED, NULL, NULL, NULL, "s" },
     { { "--stream", NULL }, "stream", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
-    { { "--disable", NULL }, "enable", A_FALSE, T_STR, N_ZERO, 0, NULL, "b1", NULL, "b1" },
+    { { "--disable", NULL }, "enable", A_FALSE, T_STR, N_ZERO, 0, "b0", "b1", NULL, "b1" },
 };
-#define C_F45_Module { "F45_Module", "Module", CK_REMOVED, -1, true, o_F45_Module, 3 }
+#define C_F45_Module { "F45_Module", "Module", CK_REMOVED, -1, true, o_F45_Module, 3, "" }
 static const struct ks_optdef o_F45_Nvdimm[] = {
     { { NULL }, "action", A_STORE, T_STR, N_LIST1, OF_REQUIRED, NULL, "sreconfigure", NULL, NULL },
     { { "--namespace", NULL }, "namespace", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
@@ -895,144 +895,144 @@ static const struct ks_optdef o_F45_Nvdimm[] = {
     { { "--mode", NULL }, "mode", A_STORE, T_STR, N_ONE, 0, NULL, "ssector", NULL, NULL },
     { { "--sectorsize", NULL }, "sectorsize", A_STORE, T_INT, N_ONE, 0, NULL, NULL, NULL, NULL },
 };
-#define C_F45_Nvdimm { "F45_Nvdimm", "Nvdimm", CK_REMOVED, -1, true, o_F45_Nvdimm, 5 }
+#define C_F45_Nvdimm { "F45_Nvdimm", "Nvdimm", CK_REMOVED, -1, true, o_F45_Nvdimm, 5, "" }
 static const struct ks_optdef o_F45_Vnc[] = {
     { { "--password", NULL }, "password", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, NULL },
     { { "--host", NULL }, "host", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, NULL },
     { { "--port", NULL }, "port", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, NULL },
 };
-#define C_F45_Vnc { "F45_Vnc", "Vnc", CK_REMOVED, -1, true, o_F45_Vnc, 3 }
+#define C_F45_Vnc { "F45_Vnc", "Vnc", CK_REMOVED, -1, true, o_F45_Vnc, 3, "" }
 static const struct ks_optdef o_F7_Updates[] = {
     { { NULL }, "updates", A_STORE, T_STR, N_STAR, OF_REQUIRED, NULL, NULL, NULL, NULL },
 };
-#define C_F7_Updates { "F7_Updates", "Updates", CK_NORMAL, 0, false, o_F7_Updates, 1 }
+#define C_F7_Updates { "F7_Updates", "Updates", CK_NORMAL, 0, false, o_F7_Updates, 1, "" }
 static const struct ks_optdef o_F9_Vnc[] = {
     { { "--password", NULL }, "password", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
     { { "--host", NULL }, "host", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
     { { "--port", NULL }, "port", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
 };
-#define C_F9_Vnc { "F9_Vnc", "Vnc", CK_NORMAL, 0, false, o_F9_Vnc, 3 }
+#define C_F9_Vnc { "F9_Vnc", "Vnc", CK_NORMAL, 0, false, o_F9_Vnc, 3, "" }
 static const struct ks_optdef o_F9_ZeroMbr[] = {
 
 };
-#define C_F9_ZeroMbr { "F9_ZeroMbr", "ZeroMbr", CK_NORMAL, 110, false, o_F9_ZeroMbr, 0 }
+#define C_F9_ZeroMbr { "F9_ZeroMbr", "ZeroMbr", CK_NORMAL, 110, false, o_F9_ZeroMbr, 0, "" }
 static const struct ks_optdef o_FC3_AutoStep[] = {
-    { { "--autoscreenshot", NULL }, "autoscreenshot", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
+    { { "--autoscreenshot", NULL }, "autoscreenshot", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
 };
-#define C_FC3_AutoStep { "FC3_AutoStep", "AutoStep", CK_NORMAL, 0, false, o_FC3_AutoStep, 1 }
+#define C_FC3_AutoStep { "FC3_AutoStep", "AutoStep", CK_NORMAL, 0, false, o_FC3_AutoStep, 1, "" }
 static const struct ks_optdef o_FC3_Cdrom[] = {
 
 };
-#define C_FC3_Cdrom { "FC3_Cdrom", "Cdrom", CK_NORMAL, 0, false, o_FC3_Cdrom, 0 }
+#define C_FC3_Cdrom { "FC3_Cdrom", "Cdrom", CK_NORMAL, 0, false, o_FC3_Cdrom, 0, "" }
 static const struct ks_optdef o_FC3_Firstboot[] = {
     { { "--disable", "--disabled", NULL }, "firstboot", A_CONST, T_STR, N_ZERO, 0, "i1", NULL, NULL, NULL },
     { { "--enable", "--enabled", NULL }, "firstboot", A_CONST, T_STR, N_ZERO, 0, "i0", NULL, NULL, NULL },
     { { "--reconfig", NULL }, "firstboot", A_CONST, T_STR, N_ZERO, 0, "i2", NULL, NULL, NULL },
 };
-#define C_FC3_Firstboot { "FC3_Firstboot", "Firstboot", CK_NORMAL, 0, false, o_FC3_Firstboot, 3 }
+#define C_FC3_Firstboot { "FC3_Firstboot", "Firstboot", CK_NORMAL, 0, false, o_FC3_Firstboot, 3, "" }
 static const struct ks_optdef o_FC3_HardDrive[] = {
     { { "--biospart", NULL }, "biospart", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, NULL },
     { { "--partition", NULL }, "partition", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, NULL },
     { { "--dir", NULL }, "dir", A_STORE, T_STR, N_ONE, OF_REQUIRED, NULL, NULL, NULL, NULL },
 };
-#define C_FC3_HardDrive { "FC3_HardDrive", "HardDrive", CK_NORMAL, 0, false, o_FC3_HardDrive, 3 }
+#define C_FC3_HardDrive { "FC3_HardDrive", "HardDrive", CK_NORMAL, 0, false, o_FC3_HardDrive, 3, "" }
 static const struct ks_optdef o_FC3_SELinux[] = {
     { { "--disabled", NULL }, "selinux", A_CONST, T_STR, N_ZERO, 0, "i0", NULL, NULL, NULL },
     { { "--enforcing", NULL }, "selinux", A_CONST, T_STR, N_ZERO, 0, "i1", NULL, NULL, NULL },
     { { "--permissive", NULL }, "selinux", A_CONST, T_STR, N_ZERO, 0, "i2", NULL, NULL, NULL },
 };
-#define C_FC3_SELinux { "FC3_SELinux", "SELinux", CK_NORMAL, 0, false, o_FC3_SELinux, 3 }
+#define C_FC3_SELinux { "FC3_SELinux", "SELinux", CK_NORMAL, 0, false, o_FC3_SELinux, 3, "" }
 static const struct ks_optdef o_FC3_SkipX[] = {
 
 };
-#define C_FC3_SkipX { "FC3_SkipX", "SkipX", CK_NORMAL, 0, false, o_FC3_SkipX, 0 }
+#define C_FC3_SkipX { "FC3_SkipX", "SkipX", CK_NORMAL, 0, false, o_FC3_SkipX, 0, "" }
 static const struct ks_optdef o_FC4_MediaCheck[] = {
 
 };
-#define C_FC4_MediaCheck { "FC4_MediaCheck", "MediaCheck", CK_NORMAL, 0, false, o_FC4_MediaCheck, 0 }
+#define C_FC4_MediaCheck { "FC4_MediaCheck", "MediaCheck", CK_NORMAL, 0, false, o_FC4_MediaCheck, 0, "" }
 static const struct ks_optdef o_FC6_IscsiName[] = {
     { { NULL }, "iqn", A_STORE, T_STR, N_LIST1, OF_REQUIRED, NULL, NULL, NULL, NULL },
 };
-#define C_FC6_IscsiName { "FC6_IscsiName", "IscsiName", CK_NORMAL, 70, false, o_FC6_IscsiName, 1 }
+#define C_FC6_IscsiName { "FC6_IscsiName", "IscsiName", CK_NORMAL, 70, false, o_FC6_IscsiName, 1, "" }
 static const struct ks_optdef o_FC6_Logging[] = {
     { { "--host", NULL }, "host", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
     { { "--port", NULL }, "port", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
     { { "--level", NULL }, "level", A_STORE, T_STR, N_ONE, 0, NULL, "sinfo", NULL, "sinfo" },
 };
-#define C_FC6_Logging { "FC6_Logging", "Logging", CK_NORMAL, 0, false, o_FC6_Logging, 3 }
+#define C_FC6_Logging { "FC6_Logging", "Logging", CK_NORMAL, 0, false, o_FC6_Logging, 3, "" }
 static const struct ks_optdef o_FC6_NFS[] = {
     { { "--server", NULL }, "server", A_STORE, T_STR, N_ONE, OF_REQUIRED, NULL, NULL, NULL, NULL },
     { { "--dir", NULL }, "dir", A_STORE, T_STR, N_ONE, OF_REQUIRED, NULL, NULL, NULL, NULL },
     { { "--opts", NULL }, "opts", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, NULL },
 };
-#define C_FC6_NFS { "FC6_NFS", "NFS", CK_NORMAL, 0, false, o_FC6_NFS, 3 }
+#define C_FC6_NFS { "FC6_NFS", "NFS", CK_NORMAL, 0, false, o_FC6_NFS, 3, "" }
 static const struct ks_optdef o_FC6_Services[] = {
     { { "--disabled", NULL }, "disabled", A_STORE, T_COMMA, N_ONE, 0, NULL, NULL, NULL, "l" },
     { { "--enabled", NULL }, "enabled", A_STORE, T_COMMA, N_ONE, 0, NULL, NULL, NULL, "l" },
 };
-#define C_FC6_Services { "FC6_Services", "Services", CK_NORMAL, 0, false, o_FC6_Services, 2 }
+#define C_FC6_Services { "FC6_Services", "Services", CK_NORMAL, 0, false, o_FC6_Services, 2, "" }
 static const struct ks_optdef o_RHEL10_AutoPart[] = {
-    { { "--encrypted", NULL }, "encrypted", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
+    { { "--encrypted", NULL }, "encrypted", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
     { { "--passphrase", NULL }, "passphrase", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
     { { "--escrowcert", NULL }, "escrowcert", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
-    { { "--backuppassphrase", NULL }, "backuppassphrase", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
+    { { "--backuppassphrase", NULL }, "backuppassphrase", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
     { { "--nolvm", NULL }, "type", A_CONST, T_STR, N_ZERO, 0, "i0", NULL, NULL, NULL },
     { { "--type", NULL }, "type", A_STORE, T_CB, N_ONE, 0, NULL, NULL, "_type_cb", NULL },
     { { "--cipher", NULL }, "cipher", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
     { { "--fstype", NULL }, "fstype", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
-    { { "--nohome", NULL }, "nohome", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
-    { { "--noboot", NULL }, "noboot", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
-    { { "--noswap", NULL }, "noswap", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
+    { { "--nohome", NULL }, "nohome", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
+    { { "--noboot", NULL }, "noboot", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
+    { { "--noswap", NULL }, "noswap", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
     { { "--luks-version", NULL }, "luks_version", A_STORE, T_STR, N_ONE, 0, NULL, "s", NULL, "s" },
     { { "--pbkdf", NULL }, "pbkdf", A_STORE, T_STR, N_ONE, 0, NULL, "s", NULL, "s" },
     { { "--pbkdf-memory", NULL }, "pbkdf_memory", A_STORE, T_INT, N_ONE, 0, NULL, "i0", NULL, "i0" },
     { { "--pbkdf-time", NULL }, "pbkdf_time", A_STORE, T_INT, N_ONE, 0, NULL, "i0", NULL, "i0" },
     { { "--pbkdf-iterations", NULL }, "pbkdf_iterations", A_STORE, T_INT, N_ONE, 0, NULL, "i0", NULL, "i0" },
-    { { "--hibernation", NULL }, "hibernation", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
+    { { "--hibernation", NULL }, "hibernation", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
 };
-#define C_RHEL10_AutoPart { "RHEL10_AutoPart", "AutoPart", CK_NORMAL, 100, false, o_RHEL10_AutoPart, 17 }
+#define C_RHEL10_AutoPart { "RHEL10_AutoPart", "AutoPart", CK_NORMAL, 100, false, o_RHEL10_AutoPart, 17, "partition,raid,volgroup,logvol,reqpart" }
 static const struct ks_optdef o_RHEL10_BTRFS[] = {
-    { { "--noformat", NULL }, "format", A_FALSE, T_STR, N_ZERO, 0, NULL, "b1", NULL, "b1" },
-    { { "--useexisting", NULL }, "preexist", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
+    { { "--noformat", NULL }, "format", A_FALSE, T_STR, N_ZERO, 0, "b0", "b1", NULL, "b1" },
+    { { "--useexisting", NULL }, "preexist", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
     { { "--label", NULL }, "label", A_STORE, T_STR, N_ONE, 0, NULL, "s", NULL, "s" },
     { { "--data", NULL }, "dataLevel", A_STORE, T_CB, N_ONE, 0, NULL, NULL, "level_cb", NULL },
     { { "--metadata", NULL }, "metaDataLevel", A_STORE, T_CB, N_ONE, 0, NULL, NULL, "level_cb", NULL },
-    { { "--subvol", NULL }, "subvol", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
+    { { "--subvol", NULL }, "subvol", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
     { { "--parent", NULL }, "parent", A_STORE, T_STR, N_ONE, 0, NULL, "s", NULL, "s" },
     { { "--name", NULL }, "name", A_STORE, T_STR, N_ONE, 0, NULL, "s", NULL, NULL },
     { { "--mkfsoptions", NULL }, "mkfsopts", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
 };
-#define C_RHEL10_BTRFS { "RHEL10_BTRFS", "BTRFS", CK_REMOVED, -1, true, o_RHEL10_BTRFS, 9 }
+#define C_RHEL10_BTRFS { "RHEL10_BTRFS", "BTRFS", CK_REMOVED, -1, true, o_RHEL10_BTRFS, 9, "" }
 static const struct ks_optdef o_RHEL10_Fcoe[] = {
     { { "--nic", NULL }, "nic", A_STORE, T_STR, N_ONE, OF_REQUIRED, NULL, NULL, NULL, NULL },
-    { { "--dcb", NULL }, "dcb", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
-    { { "--autovlan", NULL }, "autovlan", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
+    { { "--dcb", NULL }, "dcb", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
+    { { "--autovlan", NULL }, "autovlan", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
 };
-#define C_RHEL10_Fcoe { "RHEL10_Fcoe", "Fcoe", CK_NORMAL, 71, true, o_RHEL10_Fcoe, 3 }
+#define C_RHEL10_Fcoe { "RHEL10_Fcoe", "Fcoe", CK_NORMAL, 71, true, o_RHEL10_Fcoe, 3, "" }
 static const struct ks_optdef o_RHEL10_LogVol[] = {
     { { NULL }, "mntpoint", A_STORE, T_MNT, N_LIST1, OF_REQUIRED, NULL, NULL, NULL, NULL },
     { { "--fstype", NULL }, "fstype", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
-    { { "--grow", NULL }, "grow", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
+    { { "--grow", NULL }, "grow", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
     { { "--maxsize", NULL }, "maxSizeMB", A_STORE, T_INT, N_ONE, 0, NULL, NULL, NULL, "i0" },
     { { "--name", NULL }, "name", A_STORE, T_STR, N_ONE, OF_REQUIRED, NULL, NULL, NULL, "s" },
-    { { "--noformat", NULL }, "format", A_FALSE, T_STR, N_ZERO, 0, NULL, "b1", NULL, "b1" },
+    { { "--noformat", NULL }, "format", A_FALSE, T_STR, N_ZERO, 0, "b0", "b1", NULL, "b1" },
     { { "--percent", NULL }, "percent", A_STORE, T_INT, N_ONE, 0, NULL, NULL, NULL, "i0" },
-    { { "--recommended", NULL }, "recommended", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
+    { { "--recommended", NULL }, "recommended", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
     { { "--size", NULL }, "size", A_STORE, T_INT, N_ONE, 0, NULL, NULL, NULL, NULL },
-    { { "--useexisting", NULL }, "preexist", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
+    { { "--useexisting", NULL }, "preexist", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
     { { "--vgname", NULL }, "vgname", A_STORE, T_STR, N_ONE, OF_REQUIRED, NULL, NULL, NULL, "s" },
     { { "--fsoptions", NULL }, "fsopts", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
     { { "--fsprofile", NULL }, "fsprofile", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
-    { { "--encrypted", NULL }, "encrypted", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
+    { { "--encrypted", NULL }, "encrypted", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
     { { "--passphrase", NULL }, "passphrase", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
     { { "--escrowcert", NULL }, "escrowcert", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
-    { { "--backuppassphrase", NULL }, "backuppassphrase", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
+    { { "--backuppassphrase", NULL }, "backuppassphrase", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
     { { "--label", NULL }, "label", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
-    { { "--resize", NULL }, "resize", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
-    { { "--hibernation", NULL }, "hibernation", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
+    { { "--resize", NULL }, "resize", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
+    { { "--hibernation", NULL }, "hibernation", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
     { { "--cipher", NULL }, "cipher", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
-    { { "--thinpool", NULL }, "thin_pool", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
-    { { "--thin", NULL }, "thin_volume", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
+    { { "--thinpool", NULL }, "thin_pool", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
+    { { "--thin", NULL }, "thin_volume", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
     { { "--poolname", NULL }, "pool_name", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
     { { "--chunksize", NULL }, "chunk_size", A_STORE, T_INT, N_ONE, 0, NULL, NULL, NULL, NULL },
     { { "--metadatasize", NULL }, "metadata_size", A_STORE, T_INT, N_ONE, 0, NULL, NULL, NULL, NULL },
@@ -1047,13 +1047,13 @@ static const struct ks_optdef o_RHEL10_LogVol[] = {
     { { "--pbkdf-time", NULL }, "pbkdf_time", A_STORE, T_INT, N_ONE, 0, NULL, "i0", NULL, "i0" },
     { { "--pbkdf-iterations", NULL }, "pbkdf_iterations", A_STORE, T_INT, N_ONE, 0, NULL, "i0", NULL, "i0" },
 };
-#define C_RHEL10_LogVol { "RHEL10_LogVol", "LogVol", CK_NORMAL, 133, true, o_RHEL10_LogVol, 36 }
+#define C_RHEL10_LogVol { "RHEL10_LogVol", "LogVol", CK_NORMAL, 133, true, o_RHEL10_LogVol, 36, "autopart,mount" }
 static const struct ks_optdef o_RHEL10_Module[] = {
     { { "--name", NULL }, "name", A_STORE, T_STR, N_ONE, OF_REQUIRED, NULL, NULL, NULL, "s" },
     { { "--stream", NULL }, "stream", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
-    { { "--disable", NULL }, "enable", A_FALSE, T_STR, N_ZERO, 0, NULL, "b1", NULL, "b1" },
+    { { "--disable", NULL }, "enable", A_FALSE, T_STR, N_ZERO, 0, "b0", "b1", NULL, "b1" },
 };
-#define C_RHEL10_Module { "RHEL10_Module", "Module", CK_DEPRECATED, -1, true, o_RHEL10_Module, 3 }
+#define C_RHEL10_Module { "RHEL10_Module", "Module", CK_DEPRECATED, -1, true, o_RHEL10_Module, 3, "" }
 static const struct ks_optdef o_RHEL10_Network[] = {
     { { "--bootproto", NULL }, "bootProto", A_STORE, T_STR, N_ONE, 0, NULL, "sdhcp", NULL, "sdhcp" },
     { { "--dhcpclass", NULL }, "dhcpclass", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
@@ -1066,15 +1066,15 @@ static const struct ks_optdef o_RHEL10_Network[] = {
     { { "--mtu", NULL }, "mtu", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
     { { "--nameserver", NULL }, "nameserver", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
     { { "--netmask", NULL }, "netmask", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
-    { { "--nodns", NULL }, "nodns", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
+    { { "--nodns", NULL }, "nodns", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
     { { "--onboot", NULL }, "onboot", A_STORE, T_KSBOOL, N_ONE, 0, NULL, NULL, NULL, "b1" },
     { { "--wepkey", NULL }, "wepkey", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
-    { { "--notksdevice", NULL }, "notksdevice", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
-    { { "--noipv4", NULL }, "noipv4", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
-    { { "--noipv6", NULL }, "noipv6", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
+    { { "--notksdevice", NULL }, "notksdevice", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
+    { { "--noipv4", NULL }, "noipv4", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
+    { { "--noipv6", NULL }, "noipv6", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
     { { "--ipv6", NULL }, "ipv6", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
-    { { "--activate", NULL }, "activate", A_TRUE, T_STR, N_ZERO, 0, NULL, NULL, NULL, NULL },
-    { { "--nodefroute", NULL }, "nodefroute", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
+    { { "--activate", NULL }, "activate", A_TRUE, T_STR, N_ZERO, 0, "b1", NULL, NULL, NULL },
+    { { "--nodefroute", NULL }, "nodefroute", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
     { { "--wpakey", NULL }, "wpakey", A_STORE, T_STR, N_ONE, 0, NULL, "s", NULL, "s" },
     { { "--bondslaves", NULL }, "bondslaves", A_STORE, T_STR, N_ONE, 0, NULL, "s", NULL, "s" },
     { { "--bondopts", NULL }, "bondopts", A_STORE, T_STR, N_ONE, 0, NULL, "s", NULL, "s" },
@@ -1083,16 +1083,16 @@ static const struct ks_optdef o_RHEL10_Network[] = {
     { { "--interfacename", NULL }, "interfacename", A_STORE, T_STR, N_ONE, 0, NULL, "s", NULL, "s" },
     { { "--bridgeslaves", NULL }, "bridgeslaves", A_STORE, T_STR, N_ONE, 0, NULL, "s", NULL, "s" },
     { { "--bridgeopts", NULL }, "bridgeopts", A_STORE, T_STR, N_ONE, 0, NULL, "s", NULL, "s" },
-    { { "--no-activate", NULL }, "activate", A_FALSE, T_STR, N_ZERO, 0, NULL, NULL, NULL, NULL },
+    { { "--no-activate", NULL }, "activate", A_FALSE, T_STR, N_ZERO, 0, "b0", NULL, NULL, NULL },
     { { "--bindto", NULL }, "bindto", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, NULL },
     { { "--ipv4-dns-search", NULL }, "ipv4_dns_search", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, NULL },
     { { "--ipv6-dns-search", NULL }, "ipv6_dns_search", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, NULL },
-    { { "--ipv4-ignore-auto-dns", NULL }, "ipv4_ignore_auto_dns", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, NULL },
-    { { "--ipv6-ignore-auto-dns", NULL }, "ipv6_ignore_auto_dns", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, NULL },
+    { { "--ipv4-ignore-auto-dns", NULL }, "ipv4_ignore_auto_dns", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, NULL },
+    { { "--ipv6-ignore-auto-dns", NULL }, "ipv6_ignore_auto_dns", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, NULL },
     { { "--teamslaves", NULL }, "teamslaves", A_STORE, T_CB, N_ONE, OF_DEPRECATED, NULL, NULL, "_teamslaves_cb", "l" },
     { { "--teamconfig", NULL }, "teamconfig", A_STORE, T_STR, N_ONE, OF_DEPRECATED, NULL, "s", NULL, "s" },
 };
-#define C_RHEL10_Network { "RHEL10_Network", "Network", CK_NORMAL, 0, true, o_RHEL10_Network, 36 }
+#define C_RHEL10_Network { "RHEL10_Network", "Network", CK_NORMAL, 0, true, o_RHEL10_Network, 36, "" }
 static const struct ks_optdef o_RHEL10_Nvdimm[] = {
     { { NULL }, "action", A_STORE, T_STR, N_LIST1, OF_REQUIRED, NULL, "sreconfigure", NULL, NULL },
     { { "--namespace", NULL }, "namespace", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
@@ -1100,28 +1100,28 @@ static const struct ks_optdef o_RHEL10_Nvdimm[] = {
     { { "--mode", NULL }, "mode", A_STORE, T_STR, N_ONE, 0, NULL, "ssector", NULL, NULL },
     { { "--sectorsize", NULL }, "sectorsize", A_STORE, T_INT, N_ONE, 0, NULL, NULL, NULL, NULL },
 };
-#define C_RHEL10_Nvdimm { "RHEL10_Nvdimm", "Nvdimm", CK_REMOVED, -1, true, o_RHEL10_Nvdimm, 5 }
+#define C_RHEL10_Nvdimm { "RHEL10_Nvdimm", "Nvdimm", CK_REMOVED, -1, true, o_RHEL10_Nvdimm, 5, "" }
 static const struct ks_optdef o_RHEL10_Partition[] = {
     { { NULL }, "mntpoint", A_STORE, T_MNT, N_LIST1, OF_REQUIRED, NULL, NULL, NULL, NULL },
-    { { "--asprimary", NULL }, "primOnly", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
+    { { "--asprimary", NULL }, "primOnly", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
     { { "--fstype", "--type", NULL }, "fstype", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
-    { { "--grow", NULL }, "grow", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
+    { { "--grow", NULL }, "grow", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
     { { "--maxsize", NULL }, "maxSizeMB", A_STORE, T_INT, N_ONE, 0, NULL, NULL, NULL, "i0" },
-    { { "--noformat", NULL }, "format", A_FALSE, T_STR, N_ZERO, 0, NULL, "b1", NULL, "b1" },
+    { { "--noformat", NULL }, "format", A_FALSE, T_STR, N_ZERO, 0, "b0", "b1", NULL, "b1" },
     { { "--onbiosdisk", NULL }, "onbiosdisk", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
     { { "--ondisk", "--ondrive", NULL }, "disk", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
     { { "--onpart", "--usepart", NULL }, "onPart", A_STORE, T_CB, N_ONE, 0, NULL, NULL, "part_cb", "s" },
-    { { "--recommended", NULL }, "recommended", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
+    { { "--recommended", NULL }, "recommended", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
     { { "--size", NULL }, "size", A_STORE, T_INT, N_ONE, 0, NULL, NULL, NULL, NULL },
     { { "--fsoptions", NULL }, "fsopts", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
     { { "--label", NULL }, "label", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
     { { "--fsprofile", NULL }, "fsprofile", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
-    { { "--encrypted", NULL }, "encrypted", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
+    { { "--encrypted", NULL }, "encrypted", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
     { { "--passphrase", NULL }, "passphrase", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
     { { "--escrowcert", NULL }, "escrowcert", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
-    { { "--backuppassphrase", NULL }, "backuppassphrase", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
-    { { "--resize", NULL }, "resize", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
-    { { "--hibernation", NULL }, "hibernation", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
+    { { "--backuppassphrase", NULL }, "backuppassphrase", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
+    { { "--resize", NULL }, "resize", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
+    { { "--hibernation", NULL }, "hibernation", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
     { { "--cipher", NULL }, "cipher", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
     { { "--mkfsoptions", NULL }, "mkfsopts", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
     { { "--luks-version", NULL }, "luks_version", A_STORE, T_STR, N_ONE, 0, NULL, "s", NULL, "s" },
@@ -1130,32 +1130,32 @@ static const struct ks_optdef o_RHEL10_Partition[] = {
     { { "--pbkdf-time", NULL }, "pbkdf_time", A_STORE, T_INT, N_ONE, 0, NULL, "i0", NULL, "i0" },
     { { "--pbkdf-iterations", NULL }, "pbkdf_iterations", A_STORE, T_INT, N_ONE, 0, NULL, "i0", NULL, "i0" },
 };
-#define C_RHEL10_Partition { "RHEL10_Partition", "Partition", CK_NORMAL, 130, true, o_RHEL10_Partition, 27 }
+#define C_RHEL10_Partition { "RHEL10_Partition", "Partition", CK_NORMAL, 130, true, o_RHEL10_Partition, 27, "autopart,mount" }
 static const struct ks_optdef o_RHEL10_RHSM[] = {
     { { "--organization", NULL }, "organization", A_STORE, T_STR, N_ONE, OF_REQUIRED, NULL, NULL, NULL, NULL },
     { { "--activation-key", NULL }, "activation_keys", A_APPEND, T_STR, N_ONE, OF_REQUIRED, NULL, NULL, NULL, NULL },
-    { { "--connect-to-insights", NULL }, "connect_to_insights", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, NULL },
+    { { "--connect-to-insights", NULL }, "connect_to_insights", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, NULL },
     { { "--proxy", NULL }, "proxy", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, NULL },
     { { "--server-hostname", NULL }, "server_hostname", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, NULL },
     { { "--rhsm-baseurl", NULL }, "rhsm_baseurl", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, NULL },
     { { "--flatpak-registry-url", NULL }, "flatpak_registry_url", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, NULL },
 };
-#define C_RHEL10_RHSM { "RHEL10_RHSM", "RHSM", CK_NORMAL, 0, false, o_RHEL10_RHSM, 7 }
+#define C_RHEL10_RHSM { "RHEL10_RHSM", "RHSM", CK_NORMAL, 0, false, o_RHEL10_RHSM, 7, "" }
 static const struct ks_optdef o_RHEL10_Raid[] = {
     { { NULL }, "mntpoint", A_STORE, T_MNT, N_LIST1, OF_REQUIRED, NULL, NULL, NULL, NULL },
     { { NULL }, "partitions", A_STORE, T_STR, N_STAR, OF_REQUIRED, NULL, NULL, NULL, NULL },
     { { "--device", NULL }, "device", A_STORE, T_CB, N_ONE, OF_REQUIRED, NULL, NULL, "_device_cb", NULL },
     { { "--fstype", NULL }, "fstype", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
     { { "--level", NULL }, "level", A_STORE, T_CB, N_ONE, 0, NULL, NULL, "_level_cb", "s" },
-    { { "--noformat", NULL }, "format", A_FALSE, T_STR, N_ZERO, 0, NULL, "b1", NULL, "b1" },
+    { { "--noformat", NULL }, "format", A_FALSE, T_STR, N_ZERO, 0, "b0", "b1", NULL, "b1" },
     { { "--spares", NULL }, "spares", A_STORE, T_INT, N_ONE, 0, NULL, "i0", NULL, "i0" },
-    { { "--useexisting", NULL }, "preexist", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
+    { { "--useexisting", NULL }, "preexist", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
     { { "--fsoptions", NULL }, "fsopts", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
     { { "--fsprofile", NULL }, "fsprofile", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
-    { { "--encrypted", NULL }, "encrypted", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
+    { { "--encrypted", NULL }, "encrypted", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
     { { "--passphrase", NULL }, "passphrase", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
     { { "--escrowcert", NULL }, "escrowcert", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
-    { { "--backuppassphrase", NULL }, "backuppassphrase", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
+    { { "--backuppassphrase", NULL }, "backuppassphrase", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
     { { "--label", NULL }, "label", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
     { { "--cipher", NULL }, "cipher", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
     { { "--mkfsoptions", NULL }, "mkfsopts", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
@@ -1166,66 +1166,66 @@ static const struct ks_optdef o_RHEL10_Raid[] = {
     { { "--pbkdf-time", NULL }, "pbkdf_time", A_STORE, T_INT, N_ONE, 0, NULL, "i0", NULL, "i0" },
     { { "--pbkdf-iterations", NULL }, "pbkdf_iterations", A_STORE, T_INT, N_ONE, 0, NULL, "i0", NULL, "i0" },
 };
-#define C_RHEL10_Raid { "RHEL10_Raid", "Raid", CK_NORMAL, 131, true, o_RHEL10_Raid, 23 }
+#define C_RHEL10_Raid { "RHEL10_Raid", "Raid", CK_NORMAL, 131, true, o_RHEL10_Raid, 23, "autopart,mount" }
 static const struct ks_optdef o_RHEL10_Syspurpose[] = {
     { { "--role", NULL }, "role", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, NULL },
     { { "--sla", NULL }, "sla", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, NULL },
     { { "--usage", NULL }, "usage", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, NULL },
     { { "--addon", NULL }, "addons", A_APPEND, T_STR, N_ONE, 0, NULL, NULL, NULL, NULL },
 };
-#define C_RHEL10_Syspurpose { "RHEL10_Syspurpose", "Syspurpose", CK_NORMAL, 0, false, o_RHEL10_Syspurpose, 4 }
+#define C_RHEL10_Syspurpose { "RHEL10_Syspurpose", "Syspurpose", CK_NORMAL, 0, false, o_RHEL10_Syspurpose, 4, "" }
 static const struct ks_optdef o_RHEL10_Timezone[] = {
     { { NULL }, "timezone", A_STORE, T_STR, N_STAR, OF_REQUIRED, NULL, NULL, NULL, "s" },
-    { { "--utc", NULL }, "isUtc", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
+    { { "--utc", NULL }, "isUtc", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
 };
-#define C_RHEL10_Timezone { "RHEL10_Timezone", "Timezone", CK_NORMAL, 0, false, o_RHEL10_Timezone, 2 }
+#define C_RHEL10_Timezone { "RHEL10_Timezone", "Timezone", CK_NORMAL, 0, false, o_RHEL10_Timezone, 2, "" }
 static const struct ks_optdef o_RHEL10_Vnc[] = {
     { { "--password", NULL }, "password", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, NULL },
     { { "--host", NULL }, "host", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, NULL },
     { { "--port", NULL }, "port", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, NULL },
 };
-#define C_RHEL10_Vnc { "RHEL10_Vnc", "Vnc", CK_DEPRECATED, -1, true, o_RHEL10_Vnc, 3 }
+#define C_RHEL10_Vnc { "RHEL10_Vnc", "Vnc", CK_DEPRECATED, -1, true, o_RHEL10_Vnc, 3, "" }
 static const struct ks_optdef o_RHEL10_VolGroup[] = {
     { { NULL }, "name", A_STORE, T_STR, N_STAR, OF_REQUIRED, NULL, NULL, NULL, NULL },
     { { NULL }, "partitions", A_STORE, T_STR, N_STAR, OF_REQUIRED, NULL, NULL, NULL, NULL },
-    { { "--noformat", NULL }, "format", A_FALSE, T_STR, N_ZERO, 0, NULL, "b1", NULL, "b1" },
-    { { "--useexisting", NULL }, "preexist", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
+    { { "--noformat", NULL }, "format", A_FALSE, T_STR, N_ZERO, 0, "b0", "b1", NULL, "b1" },
+    { { "--useexisting", NULL }, "preexist", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
     { { "--reserved-space", NULL }, "reserved_space", A_STORE, T_INT, N_ONE, 0, NULL, NULL, NULL, NULL },
     { { "--reserved-percent", NULL }, "reserved_percent", A_STORE, T_INT, N_ONE, 0, NULL, NULL, NULL, NULL },
     { { "--pesize", NULL }, "pesize", A_STORE, T_INT, N_ONE, 0, NULL, "i0", NULL, "i0" },
 };
-#define C_RHEL10_VolGroup { "RHEL10_VolGroup", "VolGroup", CK_NORMAL, 132, true, o_RHEL10_VolGroup, 7 }
+#define C_RHEL10_VolGroup { "RHEL10_VolGroup", "VolGroup", CK_NORMAL, 132, true, o_RHEL10_VolGroup, 7, "autopart,mount" }
 static const struct ks_optdef o_RHEL8_AutoPart[] = {
-    { { "--encrypted", NULL }, "encrypted", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
+    { { "--encrypted", NULL }, "encrypted", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
     { { "--passphrase", NULL }, "passphrase", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
     { { "--escrowcert", NULL }, "escrowcert", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
-    { { "--backuppassphrase", NULL }, "backuppassphrase", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
+    { { "--backuppassphrase", NULL }, "backuppassphrase", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
     { { "--nolvm", NULL }, "type", A_CONST, T_STR, N_ZERO, 0, "i0", NULL, NULL, NULL },
     { { "--type", NULL }, "type", A_STORE, T_CB, N_ONE, 0, NULL, NULL, "_type_cb", NULL },
     { { "--cipher", NULL }, "cipher", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
     { { "--fstype", NULL }, "fstype", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
-    { { "--nohome", NULL }, "nohome", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
-    { { "--noboot", NULL }, "noboot", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
-    { { "--noswap", NULL }, "noswap", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
+    { { "--nohome", NULL }, "nohome", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
+    { { "--noboot", NULL }, "noboot", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
+    { { "--noswap", NULL }, "noswap", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
     { { "--luks-version", NULL }, "luks_version", A_STORE, T_STR, N_ONE, 0, NULL, "s", NULL, "s" },
     { { "--pbkdf", NULL }, "pbkdf", A_STORE, T_STR, N_ONE, 0, NULL, "s", NULL, "s" },
     { { "--pbkdf-memory", NULL }, "pbkdf_memory", A_STORE, T_INT, N_ONE, 0, NULL, "i0", NULL, "i0" },
     { { "--pbkdf-time", NULL }, "pbkdf_time", A_STORE, T_INT, N_ONE, 0, NULL, "i0", NULL, "i0" },
     { { "--pbkdf-iterations", NULL }, "pbkdf_iterations", A_STORE, T_INT, N_ONE, 0, NULL, "i0", NULL, "i0" },
 };
-#define C_RHEL8_AutoPart { "RHEL8_AutoPart", "AutoPart", CK_NORMAL, 100, false, o_RHEL8_AutoPart, 16 }
+#define C_RHEL8_AutoPart { "RHEL8_AutoPart", "AutoPart", CK_NORMAL, 100, false, o_RHEL8_AutoPart, 16, "partition,raid,volgroup,logvol,reqpart" }
 static const struct ks_optdef o_RHEL8_BTRFS[] = {
-    { { "--noformat", NULL }, "format", A_FALSE, T_STR, N_ZERO, 0, NULL, "b1", NULL, "b1" },
-    { { "--useexisting", NULL }, "preexist", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
+    { { "--noformat", NULL }, "format", A_FALSE, T_STR, N_ZERO, 0, "b0", "b1", NULL, "b1" },
+    { { "--useexisting", NULL }, "preexist", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
     { { "--label", NULL }, "label", A_STORE, T_STR, N_ONE, 0, NULL, "s", NULL, "s" },
     { { "--data", NULL }, "dataLevel", A_STORE, T_CB, N_ONE, 0, NULL, NULL, "level_cb", NULL },
     { { "--metadata", NULL }, "metaDataLevel", A_STORE, T_CB, N_ONE, 0, NULL, NULL, "level_cb", NULL },
-    { { "--subvol", NULL }, "subvol", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
+    { { "--subvol", NULL }, "subvol", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
     { { "--parent", NULL }, "parent", A_STORE, T_STR, N_ONE, 0, NULL, "s", NULL, "s" },
     { { "--name", NULL }, "name", A_STORE, T_STR, N_ONE, 0, NULL, "s", NULL, NULL },
     { { "--mkfsoptions", NULL }, "mkfsopts", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
 };
-#define C_RHEL8_BTRFS { "RHEL8_BTRFS", "BTRFS", CK_DEPRECATED, -1, true, o_RHEL8_BTRFS, 9 }
+#define C_RHEL8_BTRFS { "RHEL8_BTRFS", "BTRFS", CK_DEPRECATED, -1, true, o_RHEL8_BTRFS, 9, "" }
 static const struct ks_optdef o_RHEL8_Bootloader[] = {
     { { "--append", NULL }, "appendLine", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
     { { "--location", NULL }, "location", A_STORE, T_STR, N_ONE, 0, NULL, "smbr", NULL, "snone" },
@@ -1233,46 +1233,46 @@ static const struct ks_optdef o_RHEL8_Bootloader[] = {
     { { "--driveorder", NULL }, "driveorder", A_STORE, T_COMMA, N_ONE, 0, NULL, NULL, NULL, "l" },
     { { "--timeout", NULL }, "timeout", A_STORE, T_INT, N_ONE, 0, NULL, NULL, NULL, NULL },
     { { "--default", NULL }, "default", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
-    { { "--iscrypted", NULL }, "isCrypted", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
+    { { "--iscrypted", NULL }, "isCrypted", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
     { { "--md5pass", NULL }, "_md5pass", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, NULL },
     { { "--boot-drive", NULL }, "bootDrive", A_STORE, T_STR, N_ONE, 0, NULL, "s", NULL, "s" },
-    { { "--leavebootorder", NULL }, "leavebootorder", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
-    { { "--extlinux", NULL }, "extlinux", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
-    { { "--disabled", NULL }, "disabled", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
-    { { "--nombr", NULL }, "nombr", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
-    { { "--upgrade", NULL }, "upgrade", A_TRUE, T_STR, N_ZERO, OF_DEPRECATED, NULL, "b0", NULL, "b0" },
+    { { "--leavebootorder", NULL }, "leavebootorder", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
+    { { "--extlinux", NULL }, "extlinux", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
+    { { "--disabled", NULL }, "disabled", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
+    { { "--nombr", NULL }, "nombr", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
+    { { "--upgrade", NULL }, "upgrade", A_TRUE, T_STR, N_ZERO, OF_DEPRECATED, "b1", "b0", NULL, "b0" },
 };
-#define C_RHEL8_Bootloader { "RHEL8_Bootloader", "Bootloader", CK_NORMAL, 10, false, o_RHEL8_Bootloader, 14 }
+#define C_RHEL8_Bootloader { "RHEL8_Bootloader", "Bootloader", CK_NORMAL, 10, false, o_RHEL8_Bootloader, 14, "" }
 static const struct ks_optdef o_RHEL8_Fcoe[] = {
     { { "--nic", NULL }, "nic", A_STORE, T_STR, N_ONE, OF_REQUIRED, NULL, NULL, NULL, NULL },
-    { { "--dcb", NULL }, "dcb", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
-    { { "--autovlan", NULL }, "autovlan", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
+    { { "--dcb", NULL }, "dcb", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
+    { { "--autovlan", NULL }, "autovlan", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
 };
-#define C_RHEL8_Fcoe { "RHEL8_Fcoe", "Fcoe", CK_NORMAL, 71, true, o_RHEL8_Fcoe, 3 }
+#define C_RHEL8_Fcoe { "RHEL8_Fcoe", "Fcoe", CK_NORMAL, 71, true, o_RHEL8_Fcoe, 3, "" }
 static const struct ks_optdef o_RHEL8_LogVol[] = {
     { { NULL }, "mntpoint", A_STORE, T_MNT, N_LIST1, OF_REQUIRED, NULL, NULL, NULL, NULL },
     { { "--fstype", NULL }, "fstype", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
-    { { "--grow", NULL }, "grow", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
+    { { "--grow", NULL }, "grow", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
     { { "--maxsize", NULL }, "maxSizeMB", A_STORE, T_INT, N_ONE, 0, NULL, NULL, NULL, "i0" },
     { { "--name", NULL }, "name", A_STORE, T_STR, N_ONE, OF_REQUIRED, NULL, NULL, NULL, "s" },
-    { { "--noformat", NULL }, "format", A_FALSE, T_STR, N_ZERO, 0, NULL, "b1", NULL, "b1" },
+    { { "--noformat", NULL }, "format", A_FALSE, T_STR, N_ZERO, 0, "b0", "b1", NULL, "b1" },
     { { "--percent", NULL }, "percent", A_STORE, T_INT, N_ONE, 0, NULL, NULL, NULL, "i0" },
-    { { "--recommended", NULL }, "recommended", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
+    { { "--recommended", NULL }, "recommended", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
     { { "--size", NULL }, "size", A_STORE, T_INT, N_ONE, 0, NULL, NULL, NULL, NULL },
-    { { "--useexisting", NULL }, "preexist", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
+    { { "--useexisting", NULL }, "preexist", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
     { { "--vgname", NULL }, "vgname", A_STORE, T_STR, N_ONE, OF_REQUIRED, NULL, NULL, NULL, "s" },
     { { "--fsoptions", NULL }, "fsopts", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
     { { "--fsprofile", NULL }, "fsprofile", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
-    { { "--encrypted", NULL }, "encrypted", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
+    { { "--encrypted", NULL }, "encrypted", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
     { { "--passphrase", NULL }, "passphrase", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
     { { "--escrowcert", NULL }, "escrowcert", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
-    { { "--backuppassphrase", NULL }, "backuppassphrase", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
+    { { "--backuppassphrase", NULL }, "backuppassphrase", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
     { { "--label", NULL }, "label", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
-    { { "--resize", NULL }, "resize", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
-    { { "--hibernation", NULL }, "hibernation", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
+    { { "--resize", NULL }, "resize", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
+    { { "--hibernation", NULL }, "hibernation", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
     { { "--cipher", NULL }, "cipher", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
-    { { "--thinpool", NULL }, "thin_pool", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
-    { { "--thin", NULL }, "thin_volume", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
+    { { "--thinpool", NULL }, "thin_pool", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
+    { { "--thin", NULL }, "thin_volume", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
     { { "--poolname", NULL }, "pool_name", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
     { { "--chunksize", NULL }, "chunk_size", A_STORE, T_INT, N_ONE, 0, NULL, NULL, NULL, NULL },
     { { "--metadatasize", NULL }, "metadata_size", A_STORE, T_INT, N_ONE, 0, NULL, NULL, NULL, NULL },
@@ -1287,76 +1287,76 @@ static const struct ks_optdef o_RHEL8_LogVol[] = {
     { { "--pbkdf-time", NULL }, "pbkdf_time", A_STORE, T_INT, N_ONE, 0, NULL, "i0", NULL, "i0" },
     { { "--pbkdf-iterations", NULL }, "pbkdf_iterations", A_STORE, T_INT, N_ONE, 0, NULL, "i0", NULL, "i0" },
 };
-#define C_RHEL8_LogVol { "RHEL8_LogVol", "LogVol", CK_NORMAL, 133, true, o_RHEL8_LogVol, 36 }
+#define C_RHEL8_LogVol { "RHEL8_LogVol", "LogVol", CK_NORMAL, 133, true, o_RHEL8_LogVol, 36, "autopart,mount" }
 static const struct ks_optdef o_RHEL8_Module[] = {
     { { "--name", NULL }, "name", A_STORE, T_STR, N_ONE, OF_REQUIRED, NULL, NULL, NULL, "s" },
     { { "--stream", NULL }, "stream", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
-    { { "--disable", NULL }, "enable", A_FALSE, T_STR, N_ZERO, 0, NULL, "b1", NULL, "b1" },
+    { { "--disable", NULL }, "enable", A_FALSE, T_STR, N_ZERO, 0, "b0", "b1", NULL, "b1" },
 };
-#define C_RHEL8_Module { "RHEL8_Module", "Module", CK_NORMAL, 0, true, o_RHEL8_Module, 3 }
+#define C_RHEL8_Module { "RHEL8_Module", "Module", CK_NORMAL, 0, true, o_RHEL8_Module, 3, "" }
 static const struct ks_optdef o_RHEL8_OSTreeSetup[] = {
     { { "--osname", NULL }, "osname", A_STORE, T_STR, N_ONE, OF_REQUIRED, NULL, NULL, NULL, NULL },
     { { "--remote", NULL }, "remote", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, NULL },
     { { "--url", NULL }, "url", A_STORE, T_STR, N_ONE, OF_REQUIRED, NULL, NULL, NULL, NULL },
     { { "--ref", NULL }, "ref", A_STORE, T_STR, N_ONE, OF_REQUIRED, NULL, NULL, NULL, NULL },
-    { { "--nogpg", NULL }, "nogpg", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
+    { { "--nogpg", NULL }, "nogpg", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
 };
-#define C_RHEL8_OSTreeSetup { "RHEL8_OSTreeSetup", "OSTreeSetup", CK_NORMAL, 0, false, o_RHEL8_OSTreeSetup, 5 }
+#define C_RHEL8_OSTreeSetup { "RHEL8_OSTreeSetup", "OSTreeSetup", CK_NORMAL, 0, false, o_RHEL8_OSTreeSetup, 5, "" }
 static const struct ks_optdef o_RHEL8_Partition[] = {
     { { NULL }, "mntpoint", A_STORE, T_MNT, N_LIST1, OF_REQUIRED, NULL, NULL, NULL, NULL },
-    { { "--asprimary", NULL }, "primOnly", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
+    { { "--asprimary", NULL }, "primOnly", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
     { { "--fstype", "--type", NULL }, "fstype", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
-    { { "--grow", NULL }, "grow", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
+    { { "--grow", NULL }, "grow", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
     { { "--maxsize", NULL }, "maxSizeMB", A_STORE, T_INT, N_ONE, 0, NULL, NULL, NULL, "i0" },
-    { { "--noformat", NULL }, "format", A_FALSE, T_STR, N_ZERO, 0, NULL, "b1", NULL, "b1" },
+    { { "--noformat", NULL }, "format", A_FALSE, T_STR, N_ZERO, 0, "b0", "b1", NULL, "b1" },
     { { "--onbiosdisk", NULL }, "onbiosdisk", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
     { { "--ondisk", "--ondrive", NULL }, "disk", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
     { { "--onpart", "--usepart", NULL }, "onPart", A_STORE, T_CB, N_ONE, 0, NULL, NULL, "part_cb", "s" },
-    { { "--recommended", NULL }, "recommended", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
+    { { "--recommended", NULL }, "recommended", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
     { { "--size", NULL }, "size", A_STORE, T_INT, N_ONE, 0, NULL, NULL, NULL, NULL },
     { { "--fsoptions", NULL }, "fsopts", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
     { { "--label", NULL }, "label", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
     { { "--fsprofile", NULL }, "fsprofile", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
-    { { "--encrypted", NULL }, "encrypted", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
+    { { "--encrypted", NULL }, "encrypted", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
     { { "--passphrase", NULL }, "passphrase", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
     { { "--escrowcert", NULL }, "escrowcert", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
-    { { "--backuppassphrase", NULL }, "backuppassphrase", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
-    { { "--resize", NULL }, "resize", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
-    { { "--hibernation", NULL }, "hibernation", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
+    { { "--backuppassphrase", NULL }, "backuppassphrase", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
+    { { "--resize", NULL }, "resize", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
+    { { "--hibernation", NULL }, "hibernation", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
     { { "--cipher", NULL }, "cipher", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
     { { "--mkfsoptions", NULL }, "mkfsopts", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
-    { { "--active", NULL }, "active", A_TRUE, T_STR, N_ZERO, OF_DEPRECATED, NULL, "b0", NULL, "b0" },
+    { { "--active", NULL }, "active", A_TRUE, T_STR, N_ZERO, OF_DEPRECATED, "b1", "b0", NULL, "b0" },
     { { "--luks-version", NULL }, "luks_version", A_STORE, T_STR, N_ONE, 0, NULL, "s", NULL, "s" },
     { { "--pbkdf", NULL }, "pbkdf", A_STORE, T_STR, N_ONE, 0, NULL, "s", NULL, "s" },
     { { "--pbkdf-memory", NULL }, "pbkdf_memory", A_STORE, T_INT, N_ONE, 0, NULL, "i0", NULL, "i0" },
     { { "--pbkdf-time", NULL }, "pbkdf_time", A_STORE, T_INT, N_ONE, 0, NULL, "i0", NULL, "i0" },
     { { "--pbkdf-iterations", NULL }, "pbkdf_iterations", A_STORE, T_INT, N_ONE, 0, NULL, "i0", NULL, "i0" },
 };
-#define C_RHEL8_Partition { "RHEL8_Partition", "Partition", CK_NORMAL, 130, true, o_RHEL8_Partition, 28 }
+#define C_RHEL8_Partition { "RHEL8_Partition", "Partition", CK_NORMAL, 130, true, o_RHEL8_Partition, 28, "autopart,mount" }
 static const struct ks_optdef o_RHEL8_RHSM[] = {
     { { "--organization", NULL }, "organization", A_STORE, T_STR, N_ONE, OF_REQUIRED, NULL, NULL, NULL, NULL },
     { { "--activation-key", NULL }, "activation_keys", A_APPEND, T_STR, N_ONE, OF_REQUIRED, NULL, NULL, NULL, NULL },
-    { { "--connect-to-insights", NULL }, "connect_to_insights", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, NULL },
+    { { "--connect-to-insights", NULL }, "connect_to_insights", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, NULL },
     { { "--proxy", NULL }, "proxy", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, NULL },
     { { "--server-hostname", NULL }, "server_hostname", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, NULL },
     { { "--rhsm-baseurl", NULL }, "rhsm_baseurl", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, NULL },
 };
-#define C_RHEL8_RHSM { "RHEL8_RHSM", "RHSM", CK_NORMAL, 0, false, o_RHEL8_RHSM, 6 }
+#define C_RHEL8_RHSM { "RHEL8_RHSM", "RHSM", CK_NORMAL, 0, false, o_RHEL8_RHSM, 6, "" }
 static const struct ks_optdef o_RHEL8_Raid[] = {
     { { NULL }, "mntpoint", A_STORE, T_MNT, N_LIST1, OF_REQUIRED, NULL, NULL, NULL, NULL },
     { { NULL }, "partitions", A_STORE, T_STR, N_STAR, OF_REQUIRED, NULL, NULL, NULL, NULL },
     { { "--device", NULL }, "device", A_STORE, T_CB, N_ONE, OF_REQUIRED, NULL, NULL, "_device_cb", NULL },
     { { "--fstype", NULL }, "fstype", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
     { { "--level", NULL }, "level", A_STORE, T_CB, N_ONE, 0, NULL, NULL, "_level_cb", "s" },
-    { { "--noformat", NULL }, "format", A_FALSE, T_STR, N_ZERO, 0, NULL, "b1", NULL, "b1" },
+    { { "--noformat", NULL }, "format", A_FALSE, T_STR, N_ZERO, 0, "b0", "b1", NULL, "b1" },
     { { "--spares", NULL }, "spares", A_STORE, T_INT, N_ONE, 0, NULL, "i0", NULL, "i0" },
-    { { "--useexisting", NULL }, "preexist", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
+    { { "--useexisting", NULL }, "preexist", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
     { { "--fsoptions", NULL }, "fsopts", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
     { { "--fsprofile", NULL }, "fsprofile", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
-    { { "--encrypted", NULL }, "encrypted", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
+    { { "--encrypted", NULL }, "encrypted", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
     { { "--passphrase", NULL }, "passphrase", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
     { { "--escrowcert", NULL }, "escrowcert", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
-    { { "--backuppassphrase", NULL }, "backuppassphrase", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
+    { { "--backuppassphrase", NULL }, "backuppassphrase", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
     { { "--label", NULL }, "label", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
     { { "--cipher", NULL }, "cipher", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
     { { "--mkfsoptions", NULL }, "mkfsopts", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
@@ -1367,7 +1367,7 @@ static const struct ks_optdef o_RHEL8_Raid[] = {
     { { "--pbkdf-time", NULL }, "pbkdf_time", A_STORE, T_INT, N_ONE, 0, NULL, "i0", NULL, "i0" },
     { { "--pbkdf-iterations", NULL }, "pbkdf_iterations", A_STORE, T_INT, N_ONE, 0, NULL, "i0", NULL, "i0" },
 };
-#define C_RHEL8_Raid { "RHEL8_Raid", "Raid", CK_NORMAL, 131, true, o_RHEL8_Raid, 23 }
+#define C_RHEL8_Raid { "RHEL8_Raid", "Raid", CK_NORMAL, 131, true, o_RHEL8_Raid, 23, "autopart,mount" }
 static const struct ks_optdef o_RHEL8_Repo[] = {
     { { "--name", NULL }, "name", A_STORE, T_STR, N_ONE, OF_REQUIRED, NULL, NULL, NULL, "s" },
     { { "--baseurl", NULL }, "baseurl", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
@@ -1377,24 +1377,24 @@ static const struct ks_optdef o_RHEL8_Repo[] = {
     { { "--includepkgs", NULL }, "includepkgs", A_STORE, T_COMMA, N_ONE, 0, NULL, NULL, NULL, "l" },
     { { "--ignoregroups", NULL }, "ignoregroups", A_STORE, T_KSBOOL, N_ONE, 0, NULL, NULL, NULL, NULL },
     { { "--proxy", NULL }, "proxy", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
-    { { "--noverifyssl", NULL }, "noverifyssl", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
-    { { "--install", NULL }, "install", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
+    { { "--noverifyssl", NULL }, "noverifyssl", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
+    { { "--install", NULL }, "install", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
     { { "--metalink", NULL }, "metalink", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "b0" },
     { { "--sslcacert", NULL }, "sslcacert", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, NULL },
     { { "--sslclientcert", NULL }, "sslclientcert", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, NULL },
     { { "--sslclientkey", NULL }, "sslclientkey", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, NULL },
 };
-#define C_RHEL8_Repo { "RHEL8_Repo", "Repo", CK_NORMAL, 0, true, o_RHEL8_Repo, 14 }
+#define C_RHEL8_Repo { "RHEL8_Repo", "Repo", CK_NORMAL, 0, true, o_RHEL8_Repo, 14, "" }
 static const struct ks_optdef o_RHEL8_Syspurpose[] = {
     { { "--role", NULL }, "role", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, NULL },
     { { "--sla", NULL }, "sla", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, NULL },
     { { "--usage", NULL }, "usage", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, NULL },
     { { "--addon", NULL }, "addons", A_APPEND, T_STR, N_ONE, 0, NULL, NULL, NULL, NULL },
 };
-#define C_RHEL8_Syspurpose { "RHEL8_Syspurpose", "Syspurpose", CK_NORMAL, 0, false, o_RHEL8_Syspurpose, 4 }
+#define C_RHEL8_Syspurpose { "RHEL8_Syspurpose", "Syspurpose", CK_NORMAL, 0, false, o_RHEL8_Syspurpose, 4, "" }
 static const struct ks_optdef o_RHEL8_Url[] = {
     { { "--proxy", NULL }, "proxy", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
-    { { "--noverifyssl", NULL }, "noverifyssl", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
+    { { "--noverifyssl", NULL }, "noverifyssl", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
     { { "--mirrorlist", NULL }, "mirrorlist", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, NULL },
     { { "--url", NULL }, "url", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, NULL },
     { { "--metalink", NULL }, "metalink", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, NULL },
@@ -1402,54 +1402,54 @@ static const struct ks_optdef o_RHEL8_Url[] = {
     { { "--sslclientcert", NULL }, "sslclientcert", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, NULL },
     { { "--sslclientkey", NULL }, "sslclientkey", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, NULL },
 };
-#define C_RHEL8_Url { "RHEL8_Url", "Url", CK_NORMAL, 0, false, o_RHEL8_Url, 8 }
+#define C_RHEL8_Url { "RHEL8_Url", "Url", CK_NORMAL, 0, false, o_RHEL8_Url, 8, "" }
 static const struct ks_optdef o_RHEL8_VolGroup[] = {
     { { NULL }, "name", A_STORE, T_STR, N_STAR, OF_REQUIRED, NULL, NULL, NULL, NULL },
     { { NULL }, "partitions", A_STORE, T_STR, N_STAR, OF_REQUIRED, NULL, NULL, NULL, NULL },
-    { { "--noformat", NULL }, "format", A_FALSE, T_STR, N_ZERO, 0, NULL, "b1", NULL, "b1" },
-    { { "--useexisting", NULL }, "preexist", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
+    { { "--noformat", NULL }, "format", A_FALSE, T_STR, N_ZERO, 0, "b0", "b1", NULL, "b1" },
+    { { "--useexisting", NULL }, "preexist", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
     { { "--reserved-space", NULL }, "reserved_space", A_STORE, T_INT, N_ONE, 0, NULL, NULL, NULL, NULL },
     { { "--reserved-percent", NULL }, "reserved_percent", A_STORE, T_INT, N_ONE, 0, NULL, NULL, NULL, NULL },
     { { "--pesize", NULL }, "pesize", A_STORE, T_INT, N_ONE, 0, NULL, "i0", NULL, "i0" },
 };
-#define C_RHEL8_VolGroup { "RHEL8_VolGroup", "VolGroup", CK_NORMAL, 132, true, o_RHEL8_VolGroup, 7 }
+#define C_RHEL8_VolGroup { "RHEL8_VolGroup", "VolGroup", CK_NORMAL, 132, true, o_RHEL8_VolGroup, 7, "autopart,mount" }
 static const struct ks_optdef o_RHEL8_Zipl[] = {
     { { "--secure-boot", NULL }, "secure_boot", A_CONST, T_STR, N_ZERO, 0, "i2", NULL, NULL, "i-1" },
     { { "--force-secure-boot", NULL }, "secure_boot", A_CONST, T_STR, N_ZERO, 0, "i1", NULL, NULL, "i-1" },
     { { "--no-secure-boot", NULL }, "secure_boot", A_CONST, T_STR, N_ZERO, 0, "i0", NULL, NULL, "i-1" },
 };
-#define C_RHEL8_Zipl { "RHEL8_Zipl", "Zipl", CK_NORMAL, 10, false, o_RHEL8_Zipl, 3 }
+#define C_RHEL8_Zipl { "RHEL8_Zipl", "Zipl", CK_NORMAL, 10, false, o_RHEL8_Zipl, 3, "" }
 static const struct ks_optdef o_RHEL9_AutoPart[] = {
-    { { "--encrypted", NULL }, "encrypted", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
+    { { "--encrypted", NULL }, "encrypted", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
     { { "--passphrase", NULL }, "passphrase", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
     { { "--escrowcert", NULL }, "escrowcert", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
-    { { "--backuppassphrase", NULL }, "backuppassphrase", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
+    { { "--backuppassphrase", NULL }, "backuppassphrase", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
     { { "--nolvm", NULL }, "type", A_CONST, T_STR, N_ZERO, 0, "i0", NULL, NULL, NULL },
     { { "--type", NULL }, "type", A_STORE, T_CB, N_ONE, 0, NULL, NULL, "_type_cb", NULL },
     { { "--cipher", NULL }, "cipher", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
     { { "--fstype", NULL }, "fstype", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
-    { { "--nohome", NULL }, "nohome", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
-    { { "--noboot", NULL }, "noboot", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
-    { { "--noswap", NULL }, "noswap", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
+    { { "--nohome", NULL }, "nohome", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
+    { { "--noboot", NULL }, "noboot", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
+    { { "--noswap", NULL }, "noswap", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
     { { "--luks-version", NULL }, "luks_version", A_STORE, T_STR, N_ONE, 0, NULL, "s", NULL, "s" },
     { { "--pbkdf", NULL }, "pbkdf", A_STORE, T_STR, N_ONE, 0, NULL, "s", NULL, "s" },
     { { "--pbkdf-memory", NULL }, "pbkdf_memory", A_STORE, T_INT, N_ONE, 0, NULL, "i0", NULL, "i0" },
     { { "--pbkdf-time", NULL }, "pbkdf_time", A_STORE, T_INT, N_ONE, 0, NULL, "i0", NULL, "i0" },
     { { "--pbkdf-iterations", NULL }, "pbkdf_iterations", A_STORE, T_INT, N_ONE, 0, NULL, "i0", NULL, "i0" },
 };
-#define C_RHEL9_AutoPart { "RHEL9_AutoPart", "AutoPart", CK_NORMAL, 100, false, o_RHEL9_AutoPart, 16 }
+#define C_RHEL9_AutoPart { "RHEL9_AutoPart", "AutoPart", CK_NORMAL, 100, false, o_RHEL9_AutoPart, 16, "partition,raid,volgroup,logvol,reqpart" }
 static const struct ks_optdef o_RHEL9_BTRFS[] = {
-    { { "--noformat", NULL }, "format", A_FALSE, T_STR, N_ZERO, 0, NULL, "b1", NULL, "b1" },
-    { { "--useexisting", NULL }, "preexist", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
+    { { "--noformat", NULL }, "format", A_FALSE, T_STR, N_ZERO, 0, "b0", "b1", NULL, "b1" },
+    { { "--useexisting", NULL }, "preexist", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
     { { "--label", NULL }, "label", A_STORE, T_STR, N_ONE, 0, NULL, "s", NULL, "s" },
     { { "--data", NULL }, "dataLevel", A_STORE, T_CB, N_ONE, 0, NULL, NULL, "level_cb", NULL },
     { { "--metadata", NULL }, "metaDataLevel", A_STORE, T_CB, N_ONE, 0, NULL, NULL, "level_cb", NULL },
-    { { "--subvol", NULL }, "subvol", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
+    { { "--subvol", NULL }, "subvol", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
     { { "--parent", NULL }, "parent", A_STORE, T_STR, N_ONE, 0, NULL, "s", NULL, "s" },
     { { "--name", NULL }, "name", A_STORE, T_STR, N_ONE, 0, NULL, "s", NULL, NULL },
     { { "--mkfsoptions", NULL }, "mkfsopts", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
 };
-#define C_RHEL9_BTRFS { "RHEL9_BTRFS", "BTRFS", CK_DEPRECATED, -1, true, o_RHEL9_BTRFS, 9 }
+#define C_RHEL9_BTRFS { "RHEL9_BTRFS", "BTRFS", CK_DEPRECATED, -1, true, o_RHEL9_BTRFS, 9, "" }
 static const struct ks_optdef o_RHEL9_Bootloader[] = {
     { { "--append", NULL }, "appendLine", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
     { { "--location", NULL }, "location", A_STORE, T_STR, N_ONE, 0, NULL, "smbr", NULL, "snone" },
@@ -1457,45 +1457,45 @@ static const struct ks_optdef o_RHEL9_Bootloader[] = {
     { { "--driveorder", NULL }, "driveorder", A_STORE, T_COMMA, N_ONE, 0, NULL, NULL, NULL, "l" },
     { { "--timeout", NULL }, "timeout", A_STORE, T_INT, N_ONE, 0, NULL, NULL, NULL, NULL },
     { { "--default", NULL }, "default", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
-    { { "--iscrypted", NULL }, "isCrypted", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
+    { { "--iscrypted", NULL }, "isCrypted", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
     { { "--md5pass", NULL }, "_md5pass", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, NULL },
     { { "--boot-drive", NULL }, "bootDrive", A_STORE, T_STR, N_ONE, 0, NULL, "s", NULL, "s" },
-    { { "--leavebootorder", NULL }, "leavebootorder", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
-    { { "--extlinux", NULL }, "extlinux", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
-    { { "--disabled", NULL }, "disabled", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
-    { { "--nombr", NULL }, "nombr", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
+    { { "--leavebootorder", NULL }, "leavebootorder", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
+    { { "--extlinux", NULL }, "extlinux", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
+    { { "--disabled", NULL }, "disabled", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
+    { { "--nombr", NULL }, "nombr", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
 };
-#define C_RHEL9_Bootloader { "RHEL9_Bootloader", "Bootloader", CK_NORMAL, 10, false, o_RHEL9_Bootloader, 13 }
+#define C_RHEL9_Bootloader { "RHEL9_Bootloader", "Bootloader", CK_NORMAL, 10, false, o_RHEL9_Bootloader, 13, "" }
 static const struct ks_optdef o_RHEL9_Fcoe[] = {
     { { "--nic", NULL }, "nic", A_STORE, T_STR, N_ONE, OF_REQUIRED, NULL, NULL, NULL, NULL },
-    { { "--dcb", NULL }, "dcb", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
-    { { "--autovlan", NULL }, "autovlan", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
+    { { "--dcb", NULL }, "dcb", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
+    { { "--autovlan", NULL }, "autovlan", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
 };
-#define C_RHEL9_Fcoe { "RHEL9_Fcoe", "Fcoe", CK_NORMAL, 71, true, o_RHEL9_Fcoe, 3 }
+#define C_RHEL9_Fcoe { "RHEL9_Fcoe", "Fcoe", CK_NORMAL, 71, true, o_RHEL9_Fcoe, 3, "" }
 static const struct ks_optdef o_RHEL9_LogVol[] = {
     { { NULL }, "mntpoint", A_STORE, T_MNT, N_LIST1, OF_REQUIRED, NULL, NULL, NULL, NULL },
     { { "--fstype", NULL }, "fstype", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
-    { { "--grow", NULL }, "grow", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
+    { { "--grow", NULL }, "grow", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
     { { "--maxsize", NULL }, "maxSizeMB", A_STORE, T_INT, N_ONE, 0, NULL, NULL, NULL, "i0" },
     { { "--name", NULL }, "name", A_STORE, T_STR, N_ONE, OF_REQUIRED, NULL, NULL, NULL, "s" },
-    { { "--noformat", NULL }, "format", A_FALSE, T_STR, N_ZERO, 0, NULL, "b1", NULL, "b1" },
+    { { "--noformat", NULL }, "format", A_FALSE, T_STR, N_ZERO, 0, "b0", "b1", NULL, "b1" },
     { { "--percent", NULL }, "percent", A_STORE, T_INT, N_ONE, 0, NULL, NULL, NULL, "i0" },
-    { { "--recommended", NULL }, "recommended", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
+    { { "--recommended", NULL }, "recommended", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
     { { "--size", NULL }, "size", A_STORE, T_INT, N_ONE, 0, NULL, NULL, NULL, NULL },
-    { { "--useexisting", NULL }, "preexist", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
+    { { "--useexisting", NULL }, "preexist", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
     { { "--vgname", NULL }, "vgname", A_STORE, T_STR, N_ONE, OF_REQUIRED, NULL, NULL, NULL, "s" },
     { { "--fsoptions", NULL }, "fsopts", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
     { { "--fsprofile", NULL }, "fsprofile", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
-    { { "--encrypted", NULL }, "encrypted", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
+    { { "--encrypted", NULL }, "encrypted", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
     { { "--passphrase", NULL }, "passphrase", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
     { { "--escrowcert", NULL }, "escrowcert", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
-    { { "--backuppassphrase", NULL }, "backuppassphrase", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
+    { { "--backuppassphrase", NULL }, "backuppassphrase", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
     { { "--label", NULL }, "label", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
-    { { "--resize", NULL }, "resize", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
-    { { "--hibernation", NULL }, "hibernation", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
+    { { "--resize", NULL }, "resize", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
+    { { "--hibernation", NULL }, "hibernation", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
     { { "--cipher", NULL }, "cipher", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
-    { { "--thinpool", NULL }, "thin_pool", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
-    { { "--thin", NULL }, "thin_volume", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
+    { { "--thinpool", NULL }, "thin_pool", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
+    { { "--thin", NULL }, "thin_volume", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
     { { "--poolname", NULL }, "pool_name", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
     { { "--chunksize", NULL }, "chunk_size", A_STORE, T_INT, N_ONE, 0, NULL, NULL, NULL, NULL },
     { { "--metadatasize", NULL }, "metadata_size", A_STORE, T_INT, N_ONE, 0, NULL, NULL, NULL, NULL },
@@ -1510,7 +1510,7 @@ static const struct ks_optdef o_RHEL9_LogVol[] = {
     { { "--pbkdf-time", NULL }, "pbkdf_time", A_STORE, T_INT, N_ONE, 0, NULL, "i0", NULL, "i0" },
     { { "--pbkdf-iterations", NULL }, "pbkdf_iterations", A_STORE, T_INT, N_ONE, 0, NULL, "i0", NULL, "i0" },
 };
-#define C_RHEL9_LogVol { "RHEL9_LogVol", "LogVol", CK_NORMAL, 133, true, o_RHEL9_LogVol, 36 }
+#define C_RHEL9_LogVol { "RHEL9_LogVol", "LogVol", CK_NORMAL, 133, true, o_RHEL9_LogVol, 36, "autopart,mount" }
 static const struct ks_optdef o_RHEL9_Network[] = {
     { { "--bootproto", NULL }, "bootProto", A_STORE, T_STR, N_ONE, 0, NULL, "sdhcp", NULL, "sdhcp" },
     { { "--dhcpclass", NULL }, "dhcpclass", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
@@ -1523,15 +1523,15 @@ static const struct ks_optdef o_RHEL9_Network[] = {
     { { "--mtu", NULL }, "mtu", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
     { { "--nameserver", NULL }, "nameserver", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
     { { "--netmask", NULL }, "netmask", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
-    { { "--nodns", NULL }, "nodns", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
+    { { "--nodns", NULL }, "nodns", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
     { { "--onboot", NULL }, "onboot", A_STORE, T_KSBOOL, N_ONE, 0, NULL, NULL, NULL, "b1" },
     { { "--wepkey", NULL }, "wepkey", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
-    { { "--notksdevice", NULL }, "notksdevice", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
-    { { "--noipv4", NULL }, "noipv4", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
-    { { "--noipv6", NULL }, "noipv6", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
+    { { "--notksdevice", NULL }, "notksdevice", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
+    { { "--noipv4", NULL }, "noipv4", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
+    { { "--noipv6", NULL }, "noipv6", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
     { { "--ipv6", NULL }, "ipv6", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
-    { { "--activate", NULL }, "activate", A_TRUE, T_STR, N_ZERO, 0, NULL, NULL, NULL, NULL },
-    { { "--nodefroute", NULL }, "nodefroute", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
+    { { "--activate", NULL }, "activate", A_TRUE, T_STR, N_ZERO, 0, "b1", NULL, NULL, NULL },
+    { { "--nodefroute", NULL }, "nodefroute", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
     { { "--wpakey", NULL }, "wpakey", A_STORE, T_STR, N_ONE, 0, NULL, "s", NULL, "s" },
     { { "--bondslaves", NULL }, "bondslaves", A_STORE, T_STR, N_ONE, 0, NULL, "s", NULL, "s" },
     { { "--bondopts", NULL }, "bondopts", A_STORE, T_STR, N_ONE, 0, NULL, "s", NULL, "s" },
@@ -1542,51 +1542,51 @@ static const struct ks_optdef o_RHEL9_Network[] = {
     { { "--interfacename", NULL }, "interfacename", A_STORE, T_STR, N_ONE, 0, NULL, "s", NULL, "s" },
     { { "--bridgeslaves", NULL }, "bridgeslaves", A_STORE, T_STR, N_ONE, 0, NULL, "s", NULL, "s" },
     { { "--bridgeopts", NULL }, "bridgeopts", A_STORE, T_STR, N_ONE, 0, NULL, "s", NULL, "s" },
-    { { "--no-activate", NULL }, "activate", A_FALSE, T_STR, N_ZERO, 0, NULL, NULL, NULL, NULL },
+    { { "--no-activate", NULL }, "activate", A_FALSE, T_STR, N_ZERO, 0, "b0", NULL, NULL, NULL },
     { { "--bindto", NULL }, "bindto", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, NULL },
     { { "--ipv4-dns-search", NULL }, "ipv4_dns_search", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, NULL },
     { { "--ipv6-dns-search", NULL }, "ipv6_dns_search", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, NULL },
-    { { "--ipv4-ignore-auto-dns", NULL }, "ipv4_ignore_auto_dns", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, NULL },
-    { { "--ipv6-ignore-auto-dns", NULL }, "ipv6_ignore_auto_dns", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, NULL },
+    { { "--ipv4-ignore-auto-dns", NULL }, "ipv4_ignore_auto_dns", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, NULL },
+    { { "--ipv6-ignore-auto-dns", NULL }, "ipv6_ignore_auto_dns", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, NULL },
 };
-#define C_RHEL9_Network { "RHEL9_Network", "Network", CK_NORMAL, 0, true, o_RHEL9_Network, 36 }
+#define C_RHEL9_Network { "RHEL9_Network", "Network", CK_NORMAL, 0, true, o_RHEL9_Network, 36, "" }
 static const struct ks_optdef o_RHEL9_OSTreeContainer[] = {
     { { "--stateroot", NULL }, "stateroot", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, NULL },
     { { "--url", NULL }, "url", A_STORE, T_STR, N_ONE, OF_REQUIRED, NULL, NULL, NULL, NULL },
     { { "--transport", NULL }, "transport", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, NULL },
     { { "--remote", NULL }, "remote", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, NULL },
-    { { "--no-signature-verification", NULL }, "noSignatureVerification", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
+    { { "--no-signature-verification", NULL }, "noSignatureVerification", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
 };
-#define C_RHEL9_OSTreeContainer { "RHEL9_OSTreeContainer", "OSTreeContainer", CK_NORMAL, 0, false, o_RHEL9_OSTreeContainer, 5 }
+#define C_RHEL9_OSTreeContainer { "RHEL9_OSTreeContainer", "OSTreeContainer", CK_NORMAL, 0, false, o_RHEL9_OSTreeContainer, 5, "ostreesetup" }
 static const struct ks_optdef o_RHEL9_OSTreeSetup[] = {
     { { "--osname", NULL }, "osname", A_STORE, T_STR, N_ONE, OF_REQUIRED, NULL, NULL, NULL, NULL },
     { { "--remote", NULL }, "remote", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, NULL },
     { { "--url", NULL }, "url", A_STORE, T_STR, N_ONE, OF_REQUIRED, NULL, NULL, NULL, NULL },
     { { "--ref", NULL }, "ref", A_STORE, T_STR, N_ONE, OF_REQUIRED, NULL, NULL, NULL, NULL },
-    { { "--nogpg", NULL }, "nogpg", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
+    { { "--nogpg", NULL }, "nogpg", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
 };
-#define C_RHEL9_OSTreeSetup { "RHEL9_OSTreeSetup", "OSTreeSetup", CK_NORMAL, 0, false, o_RHEL9_OSTreeSetup, 5 }
+#define C_RHEL9_OSTreeSetup { "RHEL9_OSTreeSetup", "OSTreeSetup", CK_NORMAL, 0, false, o_RHEL9_OSTreeSetup, 5, "" }
 static const struct ks_optdef o_RHEL9_Partition[] = {
     { { NULL }, "mntpoint", A_STORE, T_MNT, N_LIST1, OF_REQUIRED, NULL, NULL, NULL, NULL },
-    { { "--asprimary", NULL }, "primOnly", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
+    { { "--asprimary", NULL }, "primOnly", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
     { { "--fstype", "--type", NULL }, "fstype", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
-    { { "--grow", NULL }, "grow", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
+    { { "--grow", NULL }, "grow", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
     { { "--maxsize", NULL }, "maxSizeMB", A_STORE, T_INT, N_ONE, 0, NULL, NULL, NULL, "i0" },
-    { { "--noformat", NULL }, "format", A_FALSE, T_STR, N_ZERO, 0, NULL, "b1", NULL, "b1" },
+    { { "--noformat", NULL }, "format", A_FALSE, T_STR, N_ZERO, 0, "b0", "b1", NULL, "b1" },
     { { "--onbiosdisk", NULL }, "onbiosdisk", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
     { { "--ondisk", "--ondrive", NULL }, "disk", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
     { { "--onpart", "--usepart", NULL }, "onPart", A_STORE, T_CB, N_ONE, 0, NULL, NULL, "part_cb", "s" },
-    { { "--recommended", NULL }, "recommended", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
+    { { "--recommended", NULL }, "recommended", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
     { { "--size", NULL }, "size", A_STORE, T_INT, N_ONE, 0, NULL, NULL, NULL, NULL },
     { { "--fsoptions", NULL }, "fsopts", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
     { { "--label", NULL }, "label", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
     { { "--fsprofile", NULL }, "fsprofile", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
-    { { "--encrypted", NULL }, "encrypted", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
+    { { "--encrypted", NULL }, "encrypted", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
     { { "--passphrase", NULL }, "passphrase", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
     { { "--escrowcert", NULL }, "escrowcert", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
-    { { "--backuppassphrase", NULL }, "backuppassphrase", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
-    { { "--resize", NULL }, "resize", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
-    { { "--hibernation", NULL }, "hibernation", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
+    { { "--backuppassphrase", NULL }, "backuppassphrase", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
+    { { "--resize", NULL }, "resize", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
+    { { "--hibernation", NULL }, "hibernation", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
     { { "--cipher", NULL }, "cipher", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
     { { "--mkfsoptions", NULL }, "mkfsopts", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
     { { "--luks-version", NULL }, "luks_version", A_STORE, T_STR, N_ONE, 0, NULL, "s", NULL, "s" },
@@ -1595,22 +1595,22 @@ static const struct ks_optdef o_RHEL9_Partition[] = {
     { { "--pbkdf-time", NULL }, "pbkdf_time", A_STORE, T_INT, N_ONE, 0, NULL, "i0", NULL, "i0" },
     { { "--pbkdf-iterations", NULL }, "pbkdf_iterations", A_STORE, T_INT, N_ONE, 0, NULL, "i0", NULL, "i0" },
 };
-#define C_RHEL9_Partition { "RHEL9_Partition", "Partition", CK_NORMAL, 130, true, o_RHEL9_Partition, 27 }
+#define C_RHEL9_Partition { "RHEL9_Partition", "Partition", CK_NORMAL, 130, true, o_RHEL9_Partition, 27, "autopart,mount" }
 static const struct ks_optdef o_RHEL9_Raid[] = {
     { { NULL }, "mntpoint", A_STORE, T_MNT, N_LIST1, OF_REQUIRED, NULL, NULL, NULL, NULL },
     { { NULL }, "partitions", A_STORE, T_STR, N_STAR, OF_REQUIRED, NULL, NULL, NULL, NULL },
     { { "--device", NULL }, "device", A_STORE, T_CB, N_ONE, OF_REQUIRED, NULL, NULL, "_device_cb", NULL },
     { { "--fstype", NULL }, "fstype", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
     { { "--level", NULL }, "level", A_STORE, T_CB, N_ONE, 0, NULL, NULL, "_level_cb", "s" },
-    { { "--noformat", NULL }, "format", A_FALSE, T_STR, N_ZERO, 0, NULL, "b1", NULL, "b1" },
+    { { "--noformat", NULL }, "format", A_FALSE, T_STR, N_ZERO, 0, "b0", "b1", NULL, "b1" },
     { { "--spares", NULL }, "spares", A_STORE, T_INT, N_ONE, 0, NULL, "i0", NULL, "i0" },
-    { { "--useexisting", NULL }, "preexist", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
+    { { "--useexisting", NULL }, "preexist", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
     { { "--fsoptions", NULL }, "fsopts", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
     { { "--fsprofile", NULL }, "fsprofile", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
-    { { "--encrypted", NULL }, "encrypted", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
+    { { "--encrypted", NULL }, "encrypted", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
     { { "--passphrase", NULL }, "passphrase", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
     { { "--escrowcert", NULL }, "escrowcert", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
-    { { "--backuppassphrase", NULL }, "backuppassphrase", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
+    { { "--backuppassphrase", NULL }, "backuppassphrase", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
     { { "--label", NULL }, "label", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
     { { "--cipher", NULL }, "cipher", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
     { { "--mkfsoptions", NULL }, "mkfsopts", A_STORE, T_STR, N_ONE, 0, NULL, NULL, NULL, "s" },
@@ -1621,31 +1621,31 @@ static const struct ks_optdef o_RHEL9_Raid[] = {
     { { "--pbkdf-time", NULL }, "pbkdf_time", A_STORE, T_INT, N_ONE, 0, NULL, "i0", NULL, "i0" },
     { { "--pbkdf-iterations", NULL }, "pbkdf_iterations", A_STORE, T_INT, N_ONE, 0, NULL, "i0", NULL, "i0" },
 };
-#define C_RHEL9_Raid { "RHEL9_Raid", "Raid", CK_NORMAL, 131, true, o_RHEL9_Raid, 23 }
+#define C_RHEL9_Raid { "RHEL9_Raid", "Raid", CK_NORMAL, 131, true, o_RHEL9_Raid, 23, "autopart,mount" }
 static const struct ks_optdef o_RHEL9_RootPw[] = {
     { { NULL }, "password", A_STORE, T_STR, N_OPT, 0, NULL, NULL, NULL, "s" },
-    { { "--iscrypted", NULL }, "isCrypted", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
-    { { "--lock", NULL }, "lock", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
-    { { "--plaintext", NULL }, "isCrypted", A_FALSE, T_STR, N_ZERO, 0, NULL, "b1", NULL, "b0" },
-    { { "--allow-ssh", NULL }, "allow_ssh", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
+    { { "--iscrypted", NULL }, "isCrypted", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
+    { { "--lock", NULL }, "lock", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
+    { { "--plaintext", NULL }, "isCrypted", A_FALSE, T_STR, N_ZERO, 0, "b0", "b1", NULL, "b0" },
+    { { "--allow-ssh", NULL }, "allow_ssh", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
 };
-#define C_RHEL9_RootPw { "RHEL9_RootPw", "RootPw", CK_NORMAL, 0, false, o_RHEL9_RootPw, 5 }
+#define C_RHEL9_RootPw { "RHEL9_RootPw", "RootPw", CK_NORMAL, 0, false, o_RHEL9_RootPw, 5, "" }
 static const struct ks_optdef o_RHEL9_VolGroup[] = {
     { { NULL }, "name", A_STORE, T_STR, N_STAR, OF_REQUIRED, NULL, NULL, NULL, NULL },
     { { NULL }, "partitions", A_STORE, T_STR, N_STAR, OF_REQUIRED, NULL, NULL, NULL, NULL },
-    { { "--noformat", NULL }, "format", A_FALSE, T_STR, N_ZERO, 0, NULL, "b1", NULL, "b1" },
-    { { "--useexisting", NULL }, "preexist", A_TRUE, T_STR, N_ZERO, 0, NULL, "b0", NULL, "b0" },
+    { { "--noformat", NULL }, "format", A_FALSE, T_STR, N_ZERO, 0, "b0", "b1", NULL, "b1" },
+    { { "--useexisting", NULL }, "preexist", A_TRUE, T_STR, N_ZERO, 0, "b1", "b0", NULL, "b0" },
     { { "--reserved-space", NULL }, "reserved_space", A_STORE, T_INT, N_ONE, 0, NULL, NULL, NULL, NULL },
     { { "--reserved-percent", NULL }, "reserved_percent", A_STORE, T_INT, N_ONE, 0, NULL, NULL, NULL, NULL },
     { { "--pesize", NULL }, "pesize", A_STORE, T_INT, N_ONE, 0, NULL, "i0", NULL, "i0" },
 };
-#define C_RHEL9_VolGroup { "RHEL9_VolGroup", "VolGroup", CK_NORMAL, 132, true, o_RHEL9_VolGroup, 7 }
+#define C_RHEL9_VolGroup { "RHEL9_VolGroup", "VolGroup", CK_NORMAL, 132, true, o_RHEL9_VolGroup, 7, "autopart,mount" }
 static const struct ks_optdef o_RHEL9_ZFCP[] = {
     { { "--devnum", NULL }, "devnum", A_STORE, T_STR, N_ONE, OF_REQUIRED, NULL, NULL, NULL, "s" },
     { { "--wwpn", NULL }, "wwpn", A_STORE, T_STR, N_ONE, 0, NULL, "s", NULL, "s" },
     { { "--fcplun", NULL }, "fcplun", A_STORE, T_STR, N_ONE, 0, NULL, "s", NULL, "s" },
 };
-#define C_RHEL9_ZFCP { "RHEL9_ZFCP", "ZFCP", CK_NORMAL, 71, true, o_RHEL9_ZFCP, 3 }
+#define C_RHEL9_ZFCP { "RHEL9_ZFCP", "ZFCP", CK_NORMAL, 71, true, o_RHEL9_ZFCP, 3, "" }
 const struct ks_cmdclass ks_classes[] = {
     C_F10_Rescue,
     C_F12_Group,

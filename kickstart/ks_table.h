@@ -38,6 +38,7 @@ struct ks_cmdclass {
     bool multi;                   /* data command: every use is kept */
     const struct ks_optdef *opts;
     int n_opts;
+    const char *conflicts;        /* commands it cannot be used with, comma separated */
 };
 
 struct ks_cmdmap { const char *name; int cls; };

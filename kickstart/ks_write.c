@@ -596,18 +596,22 @@ static void w_skipx(struct sb *o, rec_t *r)
 
 static void w_timezone(struct sb *o, rec_t *r)
 {
-    
+    const char *cn = ks_classes[r->cls].name;
+    bool old = !strncmp(cn, "F25_", 4);       /* RHEL8: --isUtc */
+    bool r10 = !strncmp(cn, "RHEL10_", 7);    /* no NTP options */
     struct sb b = { 0 };
     const struct ks_value *t = gv(r, "timezone");
     if (t && t->kind == KS_V_LIST && t->l.n && *t->l.v[0])
         sb_printf(&b, " %s", t->l.v[0]);
     else if (t && t->kind == KS_V_STR && *t->s)
         sb_printf(&b, " %s", t->s);
-    flag(&b, r, "isUtc", "--utc");
-    flag(&b, r, "nontp", "--nontp");
-    if (B(r, "ntpservers")) {
-        sb_add(&b, " --ntpservers=");
-        joinl(&b, r, "ntpservers", ",");
+    flag(&b, r, "isUtc", old ? "--isUtc" : "--utc");
+    if (!r10) {
+        flag(&b, r, "nontp", "--nontp");
+        if (B(r, "ntpservers")) {
+            sb_add(&b, " --ntpservers=");
+            joinl(&b, r, "ntpservers", ",");
+        }
     }
     if (b.n)
         sb_printf(o, "# System timezone\ntimezone%s\n", b.p);
@@ -616,6 +620,17 @@ static void w_timezone(struct sb *o, rec_t *r)
 
 static void w_updates(struct sb *o, rec_t *r)
 {
+    if (!strncmp(ks_classes[r->cls].name, "F7_", 3) && r->seen) {
+        const struct ks_value *u = gv(r, "updates");
+        if (!u || !ks_value_truthy(u)) {
+            sb_add(o, "updates\n");
+            return;
+        }
+        sb_add(o, "updates ");
+        joinl(o, r, "updates", " ");
+        sb_add(o, "\n");
+        return;
+    }
     const struct ks_value *v = gv(r, "url");
     const char *u = v && v->kind == KS_V_STR ? v->s : v && v->kind == KS_V_LIST && v->l.n ? v->l.v[0] : NULL;
     if (u && *u)
@@ -640,7 +655,7 @@ static void w_url(struct sb *o, rec_t *r)
 
 static void w_vnc(struct sb *o, rec_t *r)
 {
-    if (!r || !B(r, "enabled"))
+    if (!r->seen)
         return;
     sb_add(o, "vnc");
     if (B(r, "host")) {
@@ -648,6 +663,38 @@ static void w_vnc(struct sb *o, rec_t *r)
         opt(o, r, "port", "--port", false);
     }
     opt(o, r, "password", "--password", false);
+    sb_add(o, "\n");
+}
+
+static void w_rhsm(struct sb *o, rec_t *r)
+{
+    if (!r->seen && !B(r, "organization") && !B(r, "activation_keys") && !B(r, "connect_to_insights") &&
+        !B(r, "proxy") && !B(r, "server_hostname") && !B(r, "rhsm_baseurl"))
+        return;
+    sb_add(o, "# Red Hat Subscription Manager\nrhsm");
+    if (B(r, "organization")) { sb_add(o, " --organization=\""); S(o, r, "organization"); sb_add(o, "\""); }
+    const struct ks_value *k = gv(r, "activation_keys");
+    for (size_t i = 0; k && k->kind == KS_V_LIST && i < k->l.n; i++)
+        sb_printf(o, " --activation-key=\"%s\"", k->l.v[i]);
+    flag(o, r, "connect_to_insights", "--connect-to-insights");
+    opt(o, r, "proxy", "--proxy", true);
+    opt(o, r, "server_hostname", "--server-hostname", true);
+    opt(o, r, "rhsm_baseurl", "--rhsm-baseurl", true);
+    opt(o, r, "flatpak_registry_url", "--flatpak-registry-url", true);
+    sb_add(o, "\n");
+}
+
+static void w_syspurpose(struct sb *o, rec_t *r)
+{
+    if (!B(r, "role") && !B(r, "sla") && !B(r, "usage") && !B(r, "addons"))
+        return;
+    sb_add(o, "# Intended system purpose\nsyspurpose");
+    opt(o, r, "role", "--role", true);
+    opt(o, r, "sla", "--sla", true);
+    opt(o, r, "usage", "--usage", true);
+    const struct ks_value *a = gv(r, "addons");
+    for (size_t i = 0; a && a->kind == KS_V_LIST && i < a->l.n; i++)
+        sb_printf(o, " --addon=\"%s\"", a->l.v[i]);
     sb_add(o, "\n");
 }
 
@@ -685,10 +732,47 @@ static void w_zipl(struct sb *o, rec_t *r)
     sb_add(o, "\n");
 }
 
-static void w_realm(struct sb *o, rec_t *r)
+static void w_auth(struct sb *o, rec_t *r)
 {
     if (r && r->text && *r->text)
-        sb_printf(o, "# Realm or domain membership\nrealm %s\n", r->text);
+        sb_printf(o, "# System authorization information\nauth %s\n", r->text);
+}
+
+static void shquote(struct sb *o, const char *s)
+{
+    bool safe = *s != 0;
+    for (const char *p = s; *p && safe; p++)
+        safe = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+               strchr("@%+=:,./-_", *p);
+    if (safe) {
+        sb_add(o, s);
+        return;
+    }
+    sb_add(o, "'");
+    for (const char *p = s; *p; p++) {
+        if (*p == '\'')
+            sb_add(o, "'\"'\"'");
+        else
+            sb_addn(o, p, 1);
+    }
+    sb_add(o, "'");
+}
+
+static void w_realm(struct sb *o, rec_t *r)
+{
+    if (!r || !r->text || !*r->text)
+        return;
+    strv_t a = { 0 };
+    const char *err;
+    if (ks_split(r->text, strlen(r->text), &a, &err) == 0 && a.n > 1) {
+        sb_add(o, "# Realm or domain membership\nrealm join");
+        for (size_t i = 1; i < a.n; i++) {
+            sb_add(o, " ");
+            shquote(o, a.v[i]);
+        }
+        sb_add(o, "\n");
+    }
+    strv_free(&a);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -1095,7 +1179,7 @@ static void d_mount(struct sb *o, rec_t *r)
     sb_add(o, "mount ");
     S(o, r, "device");
     sb_add(o, " ");
-    S(o, r, "mount_point");
+    S(o, r, "mntpoint");
     if (B(r, "reformat")) {
         sb_add(o, " --reformat");
         const struct ks_value *f = gv(r, "reformat");
@@ -1161,6 +1245,32 @@ static void d_zfcp(struct sb *o, rec_t *r)
     sb_add(o, "\n");
 }
 
+static void d_nvdimm(struct sb *o, rec_t *r)
+{
+    struct sb b = { 0 };
+    const char *a = ks_rec_str(r, "action");
+    sb_add(&b, "nvdimm ");
+    S(&b, r, "action");
+    if (a && !strcmp(a, "reconfigure")) {
+        opt(&b, r, "namespace", "--namespace", false);
+        const char *m = ks_rec_str(r, "mode");
+        if (m && !strcmp(m, "sector")) {
+            sb_add(&b, " --mode=sector");
+            if (B(r, "sectorsize"))
+                sb_printf(&b, " --sectorsize=%lld", I(r, "sectorsize"));
+        }
+    } else if (a && !strcmp(a, "use")) {
+        opt(&b, r, "namespace", "--namespace", false);
+        if (B(r, "blockdevs")) {
+            sb_add(&b, " --blockdevs=");
+            joinl(&b, r, "blockdevs", ",");
+        }
+    }
+    strip(&b);
+    sb_printf(o, "%s\n", b.p);
+    free(b.p);
+}
+
 static void d_module(struct sb *o, rec_t *r)
 {
     sb_add(o, "module --name=");
@@ -1215,6 +1325,7 @@ static const struct {
     const char *trailer;          /* data: written once after */
 } writers[] = {
     { "Authselect", w_authselect, NULL, NULL, NULL },
+    { "Authconfig", w_auth, NULL, NULL, NULL },
     { "AutoPart", w_autopart, NULL, NULL, NULL },
     { "Bootc", w_bootc, NULL, NULL, NULL },
     { "Bootloader", w_bootloader, NULL, NULL, NULL },
@@ -1243,6 +1354,9 @@ static const struct {
     { "Mount", NULL, d_mount, "# Mount points configuration\n", "\n" },
     { "Network", NULL, d_network, "# Network information\n", NULL },
     { "NFS", w_nfs, NULL, NULL, NULL },
+    { "Nvdimm", NULL, d_nvdimm, "# NVDIMM devices setup\n", "\n" },
+    { "RHSM", w_rhsm, NULL, NULL, NULL },
+    { "Syspurpose", w_syspurpose, NULL, NULL, NULL },
     { "OSTreeContainer", w_ostreecontainer, NULL, NULL, NULL },
     { "OSTreeSetup", w_ostreesetup, NULL, NULL, NULL },
     { "Partition", NULL, d_part, "# Disk partitioning information\n", NULL },

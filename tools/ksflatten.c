@@ -77,7 +77,7 @@ int main(int argc, char **argv)
         return 2;
     }
     if (!ks_version_lookup(version, NULL)) {
-        fprintf(stderr, "The version %s is not supported by pykickstart\n", version);
+        fprintf(stderr, "The version %s is not supported (kscreate knows F30-F45, DEVEL, RHEL8-RHEL10)\n", version);
         return 1;
     }
     char *first = NULL;

@@ -88,7 +88,7 @@ int main(int argc, char **argv)
         return 1;
     }
     if (!ks_version_lookup(version, NULL)) {
-        printf("The version %s is not supported by pykickstart\n", version);
+        printf("The version %s is not supported (kscreate knows F30-F45, DEVEL, RHEL8-RHEL10)\n", version);
         strv_free(&files);
         return 1;
     }

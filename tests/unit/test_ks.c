@@ -293,10 +293,10 @@ static void test_errors(void)
     p = data("err-multi.ks");
     is_int(ks_parse_file(p, &opts, &ks), -1, "several errors fail");
     ok(has_diag_at("err-multi.ks", 7, "E: No closing quotation"), "unterminated quote ends the parse");
-    ok(has_diag_at("err-multi.ks", 1, "E: argument --size: invalid int value: 'abc'"), "bad integer");
-    ok(has_diag_at("err-multi.ks", 2, "E: the following arguments are required: --name"), "repo without --name");
+    ok(has_diag_at("err-multi.ks", 1, "E: part: argument --size: invalid int value: 'abc'"), "bad integer");
+    ok(has_diag_at("err-multi.ks", 2, "E: repo: the following arguments are required: --name"), "repo without --name");
     ok(!has_diag_quiet("err-multi.ks:3:"), "negative bootloader timeout accepted (pykickstart)");
-    ok(has_diag_at("err-multi.ks", 4, "E: the following arguments are required: <mntpoint>"),
+    ok(has_diag_at("err-multi.ks", 4, "E: part: the following arguments are required: <mntpoint>"),
        "part without mount point");
     ok(has_diag_at("err-multi.ks", 6, "N: A keyboard command was specified more than once; the last one is used."),
        "duplicate single command: a notice");
@@ -349,13 +349,13 @@ static void test_strings(void)
     is_int(parse_str("part / --s=1\n", &ks), 0, "--s: only --size matches (argparse prefix)");
     ks_free(ks);
     is_int(parse_str("part / --p=1\n", &ks), -1, "ambiguous prefix");
-    ok(has_diag("s:1: E: ambiguous option: --p could match --passphrase, --pbkdf, --pbkdf-memory, --pbkdf-time, --pbkdf-iterations"),
+    ok(has_diag("s:1: E: part: ambiguous option: --p could match --passphrase, --pbkdf, --pbkdf-memory, --pbkdf-time, --pbkdf-iterations"),
        "ambiguous message");
     is_int(parse_str("part / --bogus\n", &ks), -1, "unknown option");
     ok(has_diag("s:1: E: Unexpected arguments to partition command: ['--bogus']"), "unknown option message");
     is_int(parse_str("part / --grow=yes\n", &ks), -1, "bool with value");
     is_int(parse_str("part / --size\n", &ks), -1, "missing option value");
-    ok(has_diag("s:1: E: argument --size: expected one argument"), "missing value message");
+    ok(has_diag("s:1: E: part: argument --size: expected one argument"), "missing value message");
     is_int(parse_str("lang\n", &ks), -1, "lang without argument");
     is_int(parse_str("url\n", &ks), -1, "url without source");
     is_int(parse_str("repo --name=a --baseurl=x --mirrorlist=y\n", &ks), -1, "repo two sources");
