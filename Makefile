@@ -47,7 +47,7 @@ DEPS_RUN   := e2fsprogs squashfs-tools mtools dosfstools util-linux rpm qemu-uti
 DEPS_TEST  := createrepo-c cpio zstd xz-utils gzip qemu-system-x86 ovmf grub-common \
               grub-efi-amd64-bin grub2-common syslinux-common isolinux busybox-static \
               dmsetup python3 perl clang libclang-rt-14-dev isomd5sum kmod file \
-              libarchive-tools grub-pc-bin extlinux libvirt-clients bmap-tools dnf gnupg time
+              libarchive-tools grub-pc-bin extlinux libvirt-clients bmap-tools dnf gnupg time xorriso
 DEPS       := $(sort $(DEPS_BUILD) $(DEPS_RUN) $(DEPS_TEST))
 
 .PHONY: all deps check unit integration demo install clean fixtures distclean bench

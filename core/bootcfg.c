@@ -5,6 +5,7 @@
 #include "util.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,11 +33,21 @@ int bootcfg_subst(const char *text, const struct bootcfg_vars *v, const char *wh
     int t = v->timeout < 0 ? 0 : v->timeout;
     snprintf(num, sizeof num, "%d", t);
     snprintf(num10, sizeof num10, "%ld", (long)t * 10);
-    const struct { const char *name, *val; } vars[] = {
+    struct { const char *name, *val; } vars[] = {
         { "TITLE", v->title }, { "LABEL", v->label }, { "KERNEL", v->kernel },
         { "INITRD", v->initrd }, { "KARGS", v->kargs }, { "TIMEOUT", num },
-        { "TIMEOUT10", num10 },
+        { "TIMEOUT10", num10 }, { "ENTRIES", v->entries },
     };
+    char *dflt = NULL;
+    if (!v->entries) {
+        /* a template with @ENTRIES@ but no entries given: one plain entry */
+        struct bootcfg_kernel k = { NULL, v->kernel, v->initrd };
+        bool grub = strstr(text, "menuentry") || strstr(text, "search ") || strstr(text, "insmod");
+        dflt = v->kernel && v->initrd ? (grub ? bootcfg_grub_entries(v, &k, 1, false, false)
+                                               : bootcfg_isolinux_entries(v, &k, 1, false))
+                                      : NULL;
+        vars[7].val = dflt;
+    }
     unsigned line = 1;
     sb_add(&b, "", 0);
     for (const char *p = text; *p;) {
@@ -54,11 +65,13 @@ int bootcfg_subst(const char *text, const struct bootcfg_vars *v, const char *wh
                         val = vars[i].val;
                     }
                 if (!known) {
+                    free(dflt);
                     free(b.s);
                     return log_fail("%s:%u: unknown placeholder @%.*s@", where ? where : "template",
                                     line, (int)wl, p + 1);
                 }
                 if (!val) {
+                    free(dflt);
                     free(b.s);
                     return log_fail("%s:%u: no value for placeholder @%.*s@",
                                     where ? where : "template", line, (int)wl, p + 1);
@@ -73,6 +86,7 @@ int bootcfg_subst(const char *text, const struct bootcfg_vars *v, const char *wh
         sb_add(&b, p, 1);
         p++;
     }
+    free(dflt);
     *out = b.s;
     return 0;
 }
@@ -120,5 +134,120 @@ char *bootcfg_live_kargs(const char *label, const char *extra)
             sb_add(&b, extra, strlen(extra));
         }
     }
+    return b.s;
+}
+
+/* ---- menu entries ---- */
+
+static void sb_printf(struct sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void sb_printf(struct sbuf *b, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *s = NULL;
+    int n = vasprintf(&s, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        abort();
+    sb_add(b, s, (size_t)n);
+    free(s);
+}
+
+static char *entry_name(const struct bootcfg_vars *v, const struct bootcfg_kernel *k, size_t i)
+{
+    const char *prod = v->product ? v->product : v->title;
+    if (i == 0 || !k[i].version)
+        return xstrdup(prod);
+    return xasprintf("%s (%s)", prod, k[i].version);
+}
+
+static char *kline(const struct bootcfg_vars *v, const char *extra)
+{
+    char *base = bootcfg_live_kargs(v->label, v->kargs);
+    if (!extra)
+        return base;
+    char *r = xasprintf("%s %s", base, extra);
+    free(base);
+    return r;
+}
+
+char *bootcfg_isolinux_entries(const struct bootcfg_vars *v, const struct bootcfg_kernel *k,
+                               size_t n, bool check)
+{
+    struct sbuf b = { 0 };
+    sb_add(&b, "", 0);
+    for (size_t i = 0; i < n; i++) {
+        char *name = entry_name(v, k, i), *args = kline(v, NULL);
+        sb_printf(&b, "label linux%zu\n  menu label ^Start %s\n  kernel %s\n  append initrd=%s %s\n%s",
+                  i, name, k[i].kernel, k[i].initrd, args, i == 0 ? "  menu default\n" : "");
+        free(name);
+        free(args);
+    }
+    sb_printf(&b, "menu separator\nmenu begin ^Troubleshooting\n  menu title Troubleshooting\n");
+    for (size_t i = 0; i < n; i++) {
+        char *name = entry_name(v, k, i), *args = kline(v, "nomodeset");
+        sb_printf(&b, "label basic%zu\n  menu label Start %s in ^basic graphics mode.\n  kernel %s\n"
+                      "  append initrd=%s %s\n  text help\n      Try this option out if you're having "
+                      "trouble starting.\n  endtext\n",
+                  i, name, k[i].kernel, k[i].initrd, args);
+        free(args);
+        if (check) {
+            args = kline(v, "rd.live.check");
+            sb_printf(&b, "label check%zu\n  menu label ^Test this media & start %s\n  kernel %s\n"
+                          "  append initrd=%s %s\n",
+                      i, name, k[i].kernel, k[i].initrd, args);
+            free(args);
+        }
+        free(name);
+    }
+    sb_printf(&b, "menu separator\nlabel local\n  menu label Boot from ^local drive\n  localboot 0xffff\n"
+                  "menu separator\nlabel returntomain\n  menu label Return to ^main menu.\n  menu exit\n"
+                  "menu end\n");
+    return b.s;
+}
+
+static void grub_entry(struct sbuf *b, const char *tab, const char *title, const struct bootcfg_kernel *k,
+                       const char *args)
+{
+    sb_printf(b, "%smenuentry '%s' --class fedora --class gnu-linux --class gnu --class os {\n"
+                 "%s\tlinux %s %s\n%s\tinitrd %s\n%s}\n",
+              tab, title, tab, k->kernel, args, tab, k->initrd, tab);
+}
+
+char *bootcfg_grub_entries(const struct bootcfg_vars *v, const struct bootcfg_kernel *k, size_t n,
+                           bool check, bool bios)
+{
+    struct sbuf b = { 0 };
+    sb_add(&b, "", 0);
+    for (size_t i = 0; i < n; i++) {
+        char *name = entry_name(v, k, i), *args = kline(v, NULL);
+        char *t = xasprintf("Start %s", name);
+        grub_entry(&b, "", t, &k[i], args);
+        free(t);
+        free(args);
+        if (check) {
+            args = kline(v, "rd.live.check");
+            t = xasprintf("Test this media & start %s", name);
+            grub_entry(&b, "", t, &k[i], args);
+            free(t);
+            free(args);
+        }
+        free(name);
+    }
+    sb_printf(&b, "submenu 'Troubleshooting -->' {\n");
+    for (size_t i = 0; i < n; i++) {
+        char *name = entry_name(v, k, i), *args = kline(v, "nomodeset");
+        char *t = xasprintf("Start %s in basic graphics mode", name);
+        grub_entry(&b, "\t", t, &k[i], args);
+        free(t);
+        free(args);
+        free(name);
+    }
+    if (bios)
+        sb_printf(&b, "\tmenuentry 'Boot first drive' --class fedora --class gnu-linux --class gnu --class os {\n"
+                      "\t\tchainloader (hd0)+1\n\t}\n"
+                      "\tmenuentry 'Boot second drive' --class fedora --class gnu-linux --class gnu --class os {\n"
+                      "\t\tchainloader (hd1)+1\n\t}\n");
+    sb_printf(&b, "}\n");
     return b.s;
 }

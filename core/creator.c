@@ -294,29 +294,35 @@ int creator_install(struct creator *cr)
 {
     if (!cr->ks->packages.seen)
         log_warn("%s: no %%packages section: installing only @core", cr->ksfile);
-    char *cache = NULL;
     if (!cr->cachedir) {
-        cache = path_join(cr->workdir, "cache");
-        cr->cachedir = cache;
+        cr->cachedir_owned = path_join(cr->workdir, "cache");
+        cr->cachedir = cr->cachedir_owned;
     }
     mkdir_p(cr->cachedir, 0755);
     struct pkg_engine_opts eo = { 0 };
     eo.cachedir = cr->cachedir;
     eo.releasever = cr->releasever;
     eo.cacheonly = cr->cacheonly;
+    eo.pkgverify_level = cr->pkgverify_level;
     struct pkg_engine *eng = pkg_engine_new(&eo);
     if (!eng)
         return log_fail("cannot set up the package engine");
     int rc = -1;
-    if (cr->ks->n_repos == 0 && !cr->ks->url.seen) {
-        log_fail("%s: no repositories: add a 'repo' or 'url' command", cr->ksfile);
-        goto out;
-    }
-    for (size_t i = 0; i < cr->ks->n_repos; i++)
-        if (pkg_add_repo(eng, &cr->ks->repos[i]) < 0)
+    if (cr->repo_path) {
+        /* livecd-creator --repo: .repo files replace the kickstart's repos */
+        if (pkg_add_repofile(eng, cr->repo_path) < 0)
             goto out;
-    if (cr->ks->url.seen && pkg_add_url(eng, &cr->ks->url) < 0)
-        goto out;
+    } else {
+        if (cr->ks->n_repos == 0 && !cr->ks->url.seen) {
+            log_fail("%s: no repositories: add a 'repo' or 'url' command", cr->ksfile);
+            goto out;
+        }
+        for (size_t i = 0; i < cr->ks->n_repos; i++)
+            if (pkg_add_repo(eng, &cr->ks->repos[i]) < 0)
+                goto out;
+        if (cr->ks->url.seen && pkg_add_url(eng, &cr->ks->url) < 0)
+            goto out;
+    }
     log_info("Loading repository metadata");
     if (pkg_load(eng) < 0 || check_interrupt() < 0)
         goto out;
@@ -441,6 +447,10 @@ void creator_cleanup(struct creator *cr)
         free(cr->artifacts[i]);
     free(cr->artifacts);
     cr->artifacts = NULL;
+    free(cr->cachedir_owned);
+    if (cr->cachedir == cr->cachedir_owned)
+        cr->cachedir = NULL;
+    cr->cachedir_owned = NULL;
     free(cr->workdir);
     free(cr->instroot);
     free(cr->stagedir);

@@ -30,10 +30,22 @@ struct creator {
     const char *compression_args;
     const char *datadir;        /* templates; default KSC_DATADIR or ./config */
     bool skip_compression, skip_minimize, nocleanup, cacheonly;
+    /* ---- live ISO / livecd-creator options (issue 6) ---- */
+    const char *base_on;        /* -b: existing live ISO whose root is the start */
+    const char *repo_path;      /* --repo: .repo file or directory (replaces ks repos) */
+    const char *pkgverify_level;/* --pkgverify-level: all, signature, digest, none */
+    const char *dracut_conf_args; /* --dracut-conf-args "[+]ARG ..." */
+    const char *resultdir;      /* --resultdir: compose outputs (JSON, manifests, SBOM) */
+    bool syslinux;              /* --syslinux: BIOS via ISOLINUX (default GRUB2) */
+    bool nomacboot;             /* --nomacboot (no HFS+ image is ever made) */
+    bool flat_squashfs;         /* --flat-squashfs: squash the root tree directly */
+    bool plugins;               /* -p: accepted, DNF plugins have no meaning here */
+    /* ---- end issue 6 ---- */
 
     /* filled by the creator */
     struct kickstart *ks;
     char *workdir;              /* private temporary directory */
+    char *cachedir_owned;       /* default cache in workdir (freed by cleanup) */
     char *instroot;             /* workdir/install_root, the mounted target */
     char *stagedir;             /* workdir/iso (LIVE_ROOT): staged artifacts */
     char *kernel_args;          /* kickstart bootloader --append */

@@ -15,6 +15,11 @@
  * The label is "EFIBOOT" unless LABEL is given (<= 11 chars). */
 int efiboot_make(const char *efidir, const char *image, const char *label);
 
+/* Set every directory entry's times in the FAT IMAGE to EPOCH (UTC; 1980
+ * at the earliest).  efiboot_make() does it, and uses a volume id derived
+ * from it, when SOURCE_DATE_EPOCH is set. */
+int efiboot_fix_times(const char *image, long long epoch);
+
 /* The image size in bytes (a multiple of 1 MiB, at least 2 MiB) chosen for
  * a tree of NFILES files totalling FILE_BYTES and NDIRS directories: every
  * file and directory rounded up to 4 KiB clusters, FAT overhead, 10% + 1 MiB

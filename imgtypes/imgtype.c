@@ -16,6 +16,8 @@ const struct imgtype *imgtype_find(const char *name)
             return types[i];
     if (!strcmp(name, "iso") || !strcmp(name, "live"))
         return &imgtype_livecd;
+    if (!strcmp(name, "image"))
+        return &imgtype_loop;
     if (!strcmp(name, "disk") || !strcmp(name, "appliance"))
         return &imgtype_raw;
     return NULL;

@@ -7,7 +7,9 @@
 #define _GNU_SOURCE
 #include "core/cleanup.h"
 #include "core/creator.h"
+#include "core/livename.h"
 #include "core/log.h"
+#include "core/squashfs.h"
 #include "core/util.h"
 
 #include <getopt.h>
@@ -15,6 +17,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -28,18 +33,37 @@ static void usage(FILE *f, const char *prog)
             "Build an image from a kickstart file.\n"
             "\n"
             "Image options:\n"
-            "  -c, --config KS          kickstart file describing the image (required)\n"
-            "  -f, --fslabel LABEL      volume/filesystem label, at most 32 characters\n"
-            "  -n, --name NAME          image name (default: the label)\n"
-            "      --title TITLE        title shown in the boot menu\n"
-            "      --product PRODUCT    product name\n"
+            "  -c, --config KS          kickstart file (path or URL) describing the image\n"
+            "                           (required; image-creator also takes it as the last\n"
+            "                           argument)\n"
+            "  -b, --base-on ISO        start from the root file system of an existing live ISO\n"
+            "  -f, --fslabel LABEL      file system label and image name, at most 32\n"
+            "                           characters, no spaces (default: from the kickstart\n"
+            "                           name, the architecture and the date)\n"
+            "      --title TITLE        title in the boot menu (default from the name)\n"
+            "      --product PRODUCT    product name in boot menu entries (default from the name)\n"
             "      --releasever VER     value of $releasever in repository URLs\n"
-            "      --image-type TYPE    livecd (livecd-creator's default) or loop\n"
+            "      --syslinux           boot BIOS machines with ISOLINUX (default: GRUB2)\n"
+            "      --nomacboot          do not make an HFS+ Mac boot image (never made here)\n"
+            "      --flat-squashfs      squash the root tree directly, no LiveOS/rootfs.img\n"
+            "                           inside (adds rd.live.overlay.overlayfs)\n"
+            "      --compression-type \"TYPE [ARGS]\"\n"
+            "                           squashfs compressor: xz (default), zstd (fast), lz4,\n"
+            "                           lzo, gzip, with mksquashfs arguments; xz1m means\n"
+            "                           \"xz -b 1M -Xdict-size 1M\"\n"
+            "      --dracut-conf-args \"[+]ARG ...\"\n"
+            "                           dracut.conf settings for the live initramfs; a\n"
+            "                           leading + appends to the defaults\n"
+            "  -p, --plugins            accepted for compatibility (no DNF plugins here)\n"
+            "      --repo PATH          .repo file or directory used instead of the\n"
+            "                           kickstart's repositories\n"
+            "      --pkgverify-level L  all, signature, digest or none\n"
+            "      --image-type TYPE    livecd (livecd-creator's default) or image\n"
             "                           (image-creator's default)\n"
-            "      --compression-type T squashfs compressor: xz (default), zstd, lz4,\n"
-            "                           lzo, gzip\n"
-            "      --skip-compression   store the squashfs uncompressed\n"
-            "      --skip-minimize      do not shrink the root filesystem\n"
+            "  -s, --skip-compression   store the root file system uncompressed\n"
+            "      --skip-minimize      do not shrink the root file system\n"
+            "      --resultdir DIR      write compose outputs there: result JSON, rpm and\n"
+            "                           ISO manifests, SPDX SBOM, timings\n"
             "\n"
             "System directories:\n"
             "  -t, --tmpdir DIR         where the temporary work tree goes (/var/tmp)\n"
@@ -55,18 +79,43 @@ static void usage(FILE *f, const char *prog)
             "  -q, --quiet              only errors\n"
             "      --logfile FILE       write the full log (commands, scriptlets) to FILE\n"
             "  -h, --help               this help\n"
-            "      --version            print the version\n",
+            "      --version            print the version\n"
+            "\n"
+            "Live image kernel options (kickstart: bootloader --append=\"...\"), passed to\n"
+            "dracut's dmsquash-live unchanged:\n"
+            "  rd.live.overlay=<dev>:<path>  persistent overlay (made by livecd-iso-to-disk\n"
+            "                           --overlay-size-mb N on a USB stick)\n"
+            "  rd.live.overlay.size=MiB temporary overlay size (default 32768 in dracut)\n"
+            "  rd.live.overlay.overlayfs OverlayFS instead of a device-mapper snapshot\n"
+            "                           (required for --flat-squashfs, added automatically)\n"
+            "  rd.live.overlay.readonly the persistent overlay read-only under a fresh one\n"
+            "  rd.live.check            verify the medium first (the 'Test this media' entry;\n"
+            "                           uses the implanted checkisomd5 data)\n"
+            "\n"
+            "Environment: SOURCE_DATE_EPOCH makes the ISO reproducible (file times, UUIDs,\n"
+            "volume dates, the default name's time stamp); --compression-type zstd is the fast choice.\n"
+            "Exit status: 0 success, 1 build failure, 2 usage error.\n",
             prog);
 }
 
 enum {
     OPT_TITLE = 256, OPT_PRODUCT, OPT_RELEASEVER, OPT_IMAGE_TYPE, OPT_COMPRESSION,
-    OPT_SKIP_COMPRESSION, OPT_SKIP_MINIMIZE, OPT_CACHE, OPT_CACHEONLY, OPT_NOCLEANUP,
-    OPT_LOGFILE, OPT_VERSION,
+    OPT_SKIP_MINIMIZE, OPT_CACHE, OPT_CACHEONLY, OPT_NOCLEANUP,
+    OPT_LOGFILE, OPT_VERSION, OPT_SYSLINUX, OPT_NOMACBOOT, OPT_FLAT, OPT_DRACUT_ARGS,
+    OPT_REPO, OPT_PKGVERIFY, OPT_RESULTDIR,
 };
 
 static const struct option long_opts[] = {
     { "config", required_argument, NULL, 'c' },
+    { "base-on", required_argument, NULL, 'b' },
+    { "syslinux", no_argument, NULL, OPT_SYSLINUX },
+    { "nomacboot", no_argument, NULL, OPT_NOMACBOOT },
+    { "flat-squashfs", no_argument, NULL, OPT_FLAT },
+    { "dracut-conf-args", required_argument, NULL, OPT_DRACUT_ARGS },
+    { "plugins", no_argument, NULL, 'p' },
+    { "repo", required_argument, NULL, OPT_REPO },
+    { "pkgverify-level", required_argument, NULL, OPT_PKGVERIFY },
+    { "resultdir", required_argument, NULL, OPT_RESULTDIR },
     { "fslabel", required_argument, NULL, 'f' },
     { "name", required_argument, NULL, 'n' },
     { "title", required_argument, NULL, OPT_TITLE },
@@ -74,7 +123,7 @@ static const struct option long_opts[] = {
     { "releasever", required_argument, NULL, OPT_RELEASEVER },
     { "image-type", required_argument, NULL, OPT_IMAGE_TYPE },
     { "compression-type", required_argument, NULL, OPT_COMPRESSION },
-    { "skip-compression", no_argument, NULL, OPT_SKIP_COMPRESSION },
+    { "skip-compression", no_argument, NULL, 's' },
     { "skip-minimize", no_argument, NULL, OPT_SKIP_MINIMIZE },
     { "tmpdir", required_argument, NULL, 't' },
     { "output", required_argument, NULL, 'o' },
@@ -108,43 +157,81 @@ static int launch_shell(const char *root)
     return 0;
 }
 
+static void free_names(struct creator *cr)
+{
+    free(cr->fslabel), free(cr->name), free(cr->title), free(cr->product), free(cr->releasever);
+    cr->fslabel = cr->name = cr->title = cr->product = cr->releasever = NULL;
+}
+
+/* optparse-style usage error: message, exit status 2 */
+static int usage_error(const char *prog, const char *msg, const char *arg)
+{
+    fprintf(stderr, "%s: ", prog);
+    fprintf(stderr, msg, arg);
+    fputc('\n', stderr);
+    return 2;
+}
+
 int main(int argc, char **argv)
 {
     char *prog = basename(argv[0]);
     struct creator cr;
     memset(&cr, 0, sizeof cr);
-    cr.type = strcmp(prog, "image-creator") == 0 ? &imgtype_loop : &imgtype_livecd;
+    bool as_image_creator = strcmp(prog, "image-creator") == 0;
+    const char *image_type = NULL;
     enum log_level level = LOG_INFO;
+    bool quiet = false;
     const char *logfile = NULL;
     bool shell = false;
     int c;
 
-    while ((c = getopt_long(argc, argv, "c:f:n:t:o:ldvqh", long_opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "c:b:f:n:t:o:pldvqsh", long_opts, NULL)) != -1) {
         switch (c) {
         case 'c': cr.ksfile = optarg; break;
-        case 'f': cr.fslabel = xstrdup(optarg); break;
-        case 'n': cr.name = xstrdup(optarg); break;
+        case 'b': cr.base_on = optarg; break;
+        case 'f': free(cr.fslabel); cr.fslabel = xstrdup(optarg); break;
+        case 'n': free(cr.fslabel); cr.fslabel = xstrdup(optarg); break;  /* upstream: same as -f */
         case OPT_TITLE: cr.title = xstrdup(optarg); break;
         case OPT_PRODUCT: cr.product = xstrdup(optarg); break;
         case OPT_RELEASEVER: cr.releasever = xstrdup(optarg); break;
-        case OPT_IMAGE_TYPE:
-            cr.type = imgtype_find(optarg);
-            if (!cr.type) {
-                fprintf(stderr, "%s: unknown image type: %s\n", prog, optarg);
-                return 2;
-            }
+        case OPT_SYSLINUX: cr.syslinux = true; break;
+        case OPT_NOMACBOOT: cr.nomacboot = true; break;
+        case OPT_FLAT: cr.flat_squashfs = true; break;
+        case OPT_DRACUT_ARGS: cr.dracut_conf_args = optarg; break;
+        case 'p': cr.plugins = true; break;
+        case OPT_REPO: cr.repo_path = optarg; break;
+        case OPT_PKGVERIFY:
+            if (strcmp(optarg, "all") && strcmp(optarg, "signature") && strcmp(optarg, "digest") &&
+                strcmp(optarg, "none"))
+                return usage_error(prog, "option --pkgverify-level: invalid choice: '%s' (choose "
+                                         "from 'all', 'signature', 'digest', 'none')", optarg);
+            cr.pkgverify_level = optarg;
             break;
+        case OPT_RESULTDIR: cr.resultdir = optarg; break;
+        case OPT_IMAGE_TYPE: image_type = optarg; break;
         case OPT_COMPRESSION: {
-            /* "TYPE" or "TYPE ARGS..." as upstream */
-            char *sp = strchr(optarg, ' ');
+            /* "TYPE" or "TYPE ARGS..." as upstream; xz1m is a shorthand */
+            char *arg = optarg;
+            while (*arg == ' ')
+                arg++;
+            char *sp = strchr(arg, ' ');
             if (sp) {
                 *sp = 0;
                 cr.compression_args = sp + 1;
             }
-            cr.compression = optarg;
+            if (!strcmp(arg, "xz1m")) {
+                arg = "xz";
+                cr.compression_args = cr.compression_args
+                    ? xasprintf("-b 1M -Xdict-size 1M %s", cr.compression_args)
+                    : "-b 1M -Xdict-size 1M";
+            }
+            if (!squashfs_compressor_valid(arg) && strcasecmp(arg, "none"))
+                return usage_error(prog, "unknown --compression-type '%s' (xz, zstd, lz4, lzo, gzip, "
+                                         "lzma or none)", arg);
+            cr.compression = strcasecmp(arg, "none") ? arg : "none";
             break;
         }
-        case OPT_SKIP_COMPRESSION: cr.skip_compression = true; break;
+        case 's': cr.skip_compression = true; break;
         case OPT_SKIP_MINIMIZE: cr.skip_minimize = true; break;
         case 't': cr.tmpdir_parent = optarg; break;
         case 'o': cr.outdir = optarg; break;
@@ -154,40 +241,108 @@ int main(int argc, char **argv)
         case OPT_NOCLEANUP: cr.nocleanup = true; break;
         case 'd': level = LOG_DEBUG; break;
         case 'v': if (level > LOG_VERBOSE) level = LOG_VERBOSE; break;
-        case 'q': level = LOG_QUIET; break;
+        case 'q': quiet = true; break;
         case OPT_LOGFILE: logfile = optarg; break;
         case 'h': usage(stdout, prog); return 0;
         case OPT_VERSION: printf("%s (kscreate) %s\n", prog, KSC_VERSION); return 0;
         default: usage(stderr, prog); return 2;
         }
     }
-    if (optind < argc) {
-        fprintf(stderr, "%s: unexpected argument: %s\n", prog, argv[optind]);
-        usage(stderr, prog);
-        return 2;
+    /* image-creator compatibility: the last argument is the kickstart */
+    if (optind == argc - 1 && !cr.ksfile)
+        cr.ksfile = argv[optind++];
+    else if (optind == argc - 1)
+        cr.ksfile = argv[optind++];
+    if (optind < argc)
+        return usage_error(prog, "Extra arguments given%s", "");
+    if (!image_type)
+        image_type = as_image_creator ? "image" : "livecd";
+    if (!strcmp(image_type, "livecd"))
+        cr.type = &imgtype_livecd;
+    else if (!strcmp(image_type, "image") || !strcmp(image_type, "loop"))
+        cr.type = &imgtype_loop;
+    else if (!(cr.type = imgtype_find(image_type)))
+        return usage_error(prog, "'%s' is not a recognized image type", image_type);
+    if (!cr.ksfile)
+        return usage_error(prog, "Kickstart file must be provided%s", "");
+    if (!strstr(cr.ksfile, "://") && !path_exists(cr.ksfile))
+        return usage_error(prog, "Kickstart file '%s' does not exist", cr.ksfile);
+    if (cr.base_on) {
+        struct stat bst;
+        if (stat(cr.base_on, &bst) < 0 || !S_ISREG(bst.st_mode))
+            return usage_error(prog, "Image file '%s' does not exist", cr.base_on);
     }
-    if (!cr.ksfile) {
-        fprintf(stderr, "%s: a kickstart file must be given with -c\n", prog);
-        usage(stderr, prog);
-        return 2;
-    }
-    if (cr.fslabel && strlen(cr.fslabel) > 32) {
-        fprintf(stderr, "%s: the label may have at most 32 characters: %s\n", prog, cr.fslabel);
-        return 2;
+    if (cr.type == &imgtype_livecd && cr.fslabel) {
+        if (strlen(cr.fslabel) > 32)
+            return usage_error(prog, "CD labels are limited to 32 characters%s", "");
+        if (strchr(cr.fslabel, ' '))
+            return usage_error(prog, "CD labels cannot contain spaces.%s", "");
     }
     if (geteuid() != 0) {
-        fprintf(stderr, "%s: you must run %s as root\n", prog, prog);
+        fprintf(stderr, "You must run %s as root\n", prog);
         return 1;
     }
+    if (quiet)
+        level = LOG_QUIET;
     if (log_open(level, logfile) < 0)
         return 1;
     cleanup_handle_signals();
 
+    /* default name, label, title and product as livecd-creator */
+    const char *tname = cr.type == &imgtype_livecd ? "livecd" : "image";
+    char *prefix = xasprintf("%s-", tname);
+    if (cr.fslabel) {
+        cr.name = xstrdup(cr.fslabel);
+    } else {
+        struct utsname un;
+        uname(&un);
+        char *stamp = livename_stamp();
+        char *suffix = xasprintf("%s-%s", un.machine, stamp);
+        cr.name = livename_build(cr.ksfile, prefix, stamp, 0);
+        cr.fslabel = livename_build(cr.ksfile, prefix, suffix, 32);
+        log_verbose("Using label '%s' and name '%s'", cr.fslabel, cr.name);
+        free(suffix);
+        free(stamp);
+    }
+    free(prefix);
+    if (!cr.title)
+        cr.title = livename_title(cr.name);
+    if (!cr.product)
+        cr.product = livename_title(cr.name);
+    log_verbose("Using title '%s' and product '%s'", cr.title, cr.product);
+    if (cr.plugins)
+        log_verbose("--plugins: accepted; kscreate's package engine has no DNF plugins");
+    if (cr.nomacboot)
+        log_verbose("--nomacboot: no HFS+ Mac boot image is ever made");
+
     int rc = creator_init(&cr);
+    if (rc == 0) {
+        /* livecd-creator's checks after reading the kickstart (exit 1) */
+        if (cr.ks->n_repos == 0 && !cr.ks->url.seen && !cr.repo_path) {
+            fprintf(stderr, "Kickstart (%s) must have at least one repository.\n", cr.ksfile);
+            rc = -1;
+        } else if (cr.pkgverify_level && (!strcmp(cr.pkgverify_level, "all") ||
+                                          !strcmp(cr.pkgverify_level, "signature")) &&
+                   !cr.repo_path) {
+            fprintf(stderr, "Option --pkgverify-level=%s requires the use of --repo=PATH for repo "
+                            "configuration\n", cr.pkgverify_level);
+            rc = -1;
+        } else if (cr.ks->n_repos > 0 && cr.repo_path) {
+            fprintf(stderr, "Ignoring kickstart (%s) repo definitions in favor of \"%s\"\n",
+                    cr.ksfile, cr.repo_path);
+        }
+        if (rc < 0) {
+            creator_cleanup(&cr);
+            free_names(&cr);
+            log_close();
+            return 1;
+        }
+    }
     if (rc == 0 && shell) {
         double t0 = now_seconds();
         rc = creator_mount(&cr);
-        if (rc == 0)
+        /* as livecd-creator: -l with -b skips the package install */
+        if (rc == 0 && !cr.base_on)
             rc = creator_install(&cr);
         if (rc == 0)
             rc = creator_configure(&cr);
@@ -202,6 +357,7 @@ int main(int argc, char **argv)
         rc = creator_create(&cr);
     }
     creator_cleanup(&cr);
+    free_names(&cr);
     if (rc < 0 || cleanup_interrupted()) {
         const char *why = log_failure();
         if (!why || !log_failure_is_last())

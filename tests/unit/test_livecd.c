@@ -8,6 +8,7 @@
 #include "core/run.h"
 #include "core/util.h"
 #include "imgtypes/imgtype.h"
+#include "imgtypes/livecd.h"
 #include "tap.h"
 
 #include <stdlib.h>
@@ -61,6 +62,13 @@ static void fresh(struct creator *cr, const char *T, const char *tag)
     imgtype_livecd.free_state(cr);
 }
 
+static const char *const *cp_for(const char *dst)
+{
+    static const char *cp[5];
+    cp[0] = "cp", cp[1] = "-r", cp[2] = "/usr/lib/grub/i386-pc", cp[3] = dst, cp[4] = NULL;
+    return cp;
+}
+
 int main(void)
 {
     log_open(getenv("KSC_TEST_DEBUG") ? LOG_DEBUG : LOG_QUIET, NULL);
@@ -90,10 +98,24 @@ int main(void)
     is_int(lt->pre_install(&cr), 0, "pre_install");
     char *conf = slurp(cr.instroot, "etc/dracut.conf.d/99-liveos.conf");
     ok(conf && strstr(conf, "add_dracutmodules+=") && strstr(conf, "dmsquash-live"), "dracut conf adds dmsquash-live");
-    ok(conf && strstr(conf, "hostonly=\"no\""), "dracut conf: hostonly=no");
+    ok(conf && strstr(conf, "\nhostonly=no\n"), "dracut conf: hostonly=no");
     ok(conf && strstr(conf, "filesystems+=") && strstr(conf, "squashfs"), "dracut conf: squashfs filesystem");
     ok(conf && strstr(conf, "add_drivers+=") && strstr(conf, "sr_mod"), "dracut conf: CD drivers");
+    ok(conf && strstr(conf, "\ncompress=xz\n"), "dracut conf: compress= the squashfs compressor (default xz)");
+    ok(conf && !strstr(conf, "reproducible"), "dracut conf: not reproducible without SOURCE_DATE_EPOCH");
     free(conf);
+    /* --dracut-conf-args */
+    char *dc = live_dracut_conf("+omit_dracutmodules+=\" plymouth \" kernel_cmdline=\"a=1 b=2\"", "zstd", true);
+    ok(strstr(dc, "dmsquash-live") && strstr(dc, "\ncompress=zstd\n"), "'+' keeps the defaults");
+    ok(strstr(dc, "\nomit_dracutmodules+=\" plymouth \"\n") && strstr(dc, "\nkernel_cmdline=\"a=1 b=2\"\n"),
+       "'+' appends, one setting per line, quoted blanks kept");
+    ok(strstr(dc, "\nreproducible=yes\n") != NULL, "SOURCE_DATE_EPOCH: reproducible=yes");
+    free(dc);
+    dc = live_dracut_conf("hostonly=yes add_dracutmodules+=\" dmsquash-live \"", "xz", false);
+    ok(!strstr(dc, "mdadmconf") && strstr(dc, "\nhostonly=yes\nadd_dracutmodules+=\" dmsquash-live \"\n"),
+       "without '+' the arguments replace the defaults");
+    ok(strstr(dc, "filesystems+=") && strstr(dc, "add_drivers+="), "filesystems and drivers always follow");
+    free(dc);
     char *fstab = slurp(cr.instroot, "etc/fstab");
     ok(fstab && str_startswith(fstab, "/dev/root "), "fstab mounts /dev/root on /");
     free(fstab);
@@ -124,6 +146,11 @@ int main(void)
     is_str(k, "new kernel", "newest kernel staged (strverscmp, rescue ignored)");
     is_str(i, "new initrd", "its initramfs staged");
     free(k), free(i);
+    k = slurp(cr.stagedir, "images/pxeboot/vmlinuz1"), i = slurp(cr.stagedir, "images/pxeboot/initrd1.img");
+    is_str(k, "old kernel", "every kernel staged: the older one as vmlinuz1");
+    is_str(i, "old initrd", "its initramfs as initrd1.img");
+    free(k), free(i);
+    ok(!staged(&cr, "images/pxeboot/vmlinuz2"), "the rescue kernel gets no entry");
     const char *want[] = { "isolinux/isolinux.bin", "isolinux/ldlinux.c32", "isolinux/libcom32.c32",
                            "isolinux/libutil.c32", "isolinux/vesamenu.c32", "isolinux/isolinux.cfg",
                            "EFI/BOOT/BOOTX64.EFI", "EFI/BOOT/grubx64.efi", "EFI/BOOT/grub.cfg",
@@ -137,9 +164,19 @@ int main(void)
     ok(cfg && strstr(cfg, "root=live:CDLABEL=Fixture-Live-1 rd.live.image console=ttyS0"), "isolinux kernel line");
     ok(cfg && strstr(cfg, "timeout 30"), "isolinux timeout in tenths");
     ok(cfg && strstr(cfg, "/images/pxeboot/vmlinuz"), "isolinux kernel path");
+    ok(cfg && strstr(cfg, "kernel /images/pxeboot/vmlinuz1\n  append initrd=/images/pxeboot/initrd1.img"),
+       "isolinux: an entry for the second kernel");
+    ok(cfg && strstr(cfg, "(6.1.0-1-cloud)"), "isolinux: the older kernel's entry names its version");
+    ok(cfg && strstr(cfg, "basic graphics mode") && strstr(cfg, "nomodeset"), "isolinux: basic graphics entry");
+    ok(cfg && strstr(cfg, "Test this media") && strstr(cfg, "rd.live.check"), "isolinux: media check entry");
+    ok(cfg && strstr(cfg, "menu begin ^Troubleshooting"), "isolinux: troubleshooting submenu");
     free(cfg);
     cfg = slurp(cr.stagedir, "EFI/BOOT/grub.cfg");
     ok(cfg && strstr(cfg, "set timeout=3") && strstr(cfg, "Fixture-Live-1"), "grub.cfg timeout and label");
+    ok(cfg && strstr(cfg, "linux /images/pxeboot/vmlinuz1 ") && strstr(cfg, "rd.live.check") &&
+       strstr(cfg, "nomodeset") && strstr(cfg, "submenu 'Troubleshooting -->'"),
+       "grub.cfg: both kernels, media check, basic graphics");
+    ok(cfg && !strstr(cfg, "chainloader"), "EFI grub.cfg has no BIOS chainloader entries");
     free(cfg);
     char *out = NULL;
     char *img = path_join(cr.stagedir, "images/efiboot.img");
@@ -173,6 +210,59 @@ int main(void)
     is_str(b, "SHIM", "BOOTX64.EFI is the shim");
     is_str(g, "GRUB", "grubx64.efi next to it");
     free(b), free(g);
+
+    /* GRUB2 for BIOS (default when the image has /usr/lib/grub/i386-pc) */
+    if (path_exists("/usr/lib/grub/i386-pc/kernel.img") && (path_exists("/usr/bin/grub-mkimage") ||
+                                                           path_exists("/usr/bin/grub2-mkimage"))) {
+        fresh(&cr, T, "grub");
+        r = cr.instroot;
+        put(r, "boot/vmlinuz-5", "k");
+        put(r, "boot/initramfs-5.img", "i");
+        char *gdir = path_join(r, "usr/lib/grub");
+        mkdir_p(gdir, 0755);
+        const char *cp[] = { "cp", "-r", "/usr/lib/grub/i386-pc", gdir, NULL };
+        run_argv(cp, NULL);
+        free(gdir);
+        put(r, "boot/efi/EFI/fedora/grubx64.efi", "GRUB");
+        put(r, "boot/efi/EFI/fedora/gcdx64.efi", "GRUB-CD");
+        rc = lt->create_bootconfig(&cr);
+        is_int(rc, 0, "create_bootconfig, GRUB2 BIOS%s%s", rc ? ": " : "", rc ? log_failure() : "");
+        ok(staged(&cr, "images/eltorito.img") && staged(&cr, "boot/grub2/grub.cfg") &&
+           staged(&cr, "boot/grub2/i386-pc/boot_hybrid.img"), "GRUB2 BIOS: eltorito.img, grub.cfg, modules");
+        ok(!staged(&cr, "isolinux/isolinux.cfg"), "GRUB2 BIOS: no isolinux");
+        ok(!staged(&cr, "images/efiboot.img"), "GRUB2 layout: efiboot.img outside the tree (appended partition)");
+        char *eb = path_join(cr.workdir, "efiboot.img");
+        ok(path_exists(eb), "efiboot.img made in the work directory");
+        free(eb);
+        g = slurp(cr.stagedir, "EFI/BOOT/grubx64.efi");
+        is_str(g, "GRUB-CD", "the CD flavour gcdx64.efi is preferred");
+        free(g);
+        cfg = slurp(cr.stagedir, "boot/grub2/grub.cfg");
+        ok(cfg && strstr(cfg, "chainloader (hd0)+1") && strstr(cfg, "search --no-floppy --set=root -l 'Fixture-Live-1'"),
+           "BIOS grub.cfg: label search and drive entries");
+        free(cfg);
+        cr.syslinux = true;
+        fresh(&cr, T, "grub-syslinux");
+        r = cr.instroot;
+        put(r, "boot/vmlinuz-5", "k");
+        put(r, "boot/initramfs-5.img", "i");
+        gdir = path_join(r, "usr/lib/grub");
+        mkdir_p(gdir, 0755);
+        run_argv(cp_for(gdir), NULL);
+        free(gdir);
+        put_copy(r, "usr/share/syslinux/isolinux.bin", "/usr/lib/ISOLINUX/isolinux.bin");
+        for (size_t n = 0; n < 5; n++) {
+            char *from = xasprintf("/usr/lib/syslinux/modules/bios/%s", c32[n]);
+            char *to = xasprintf("usr/share/syslinux/%s", c32[n]);
+            put_copy(r, to, from);
+            free(from), free(to);
+        }
+        is_int(lt->create_bootconfig(&cr), 0, "--syslinux with GRUB in the image");
+        ok(staged(&cr, "isolinux/isolinux.cfg") && !staged(&cr, "images/eltorito.img"), "--syslinux: ISOLINUX, not GRUB");
+        cr.syslinux = false;
+    } else {
+        ok(1, "# SKIP no GRUB i386-pc modules or grub-mkimage on the host");
+    }
 
     /* errors */
     fresh(&cr, T, "nokernel");
