@@ -16,7 +16,7 @@ BUILD      ?= build
 FIXTURES   ?= /var/cache/kscreate-fixtures
 SANITIZE   ?=
 
-PKGS       := libsolv libsolvext rpm libcurl libisoburn-1 libarchive fdisk createrepo_c libxml-2.0
+PKGS       := libsolv libsolvext rpm libcurl libisoburn-1 libarchive fdisk createrepo_c libxml-2.0 libcrypto
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 # (Debian's createrepo_c.pc has an empty libdir: drop the stray -L)
 PKG_LIBS   := $(filter-out -L,$(shell pkg-config --libs $(PKGS) 2>/dev/null)) -lcrypt
@@ -41,7 +41,7 @@ UNIT_TESTS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 # Debian packages: build, runtime, test
 DEPS_BUILD := build-essential pkg-config libsolv-dev libsolvext-dev librpm-dev \
               libcurl4-openssl-dev libarchive-dev libisoburn-dev libcrypt-dev \
-              libfdisk-dev libcreaterepo-c-dev
+              libfdisk-dev libcreaterepo-c-dev libssl-dev
 DEPS_RUN   := e2fsprogs squashfs-tools mtools dosfstools util-linux rpm qemu-utils \
               xfsprogs btrfs-progs grub-common xz-utils
 DEPS_TEST  := createrepo-c cpio zstd xz-utils gzip qemu-system-x86 ovmf grub-common \

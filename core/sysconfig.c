@@ -1,6 +1,8 @@
 /* sysconfig.c - see sysconfig.h */
 #define _GNU_SOURCE
 #include "sysconfig.h"
+
+#include <openssl/evp.h>
 #include "sysconf_ks.h"
 #include "firewall_cfg.h"
 #include "keyboard.h"
@@ -210,6 +212,24 @@ static int apply_ntp(const struct ks_timezone *tz, const struct ks_sysconf *sc, 
 }
 
 /* ---- passwords, accounts ----------------------------------------------- */
+
+char *sysconfig_grub_pbkdf2(const char *plain)
+{
+    enum { ITER = 10000, SALT = 64, KEY = 64 };
+    unsigned char salt[SALT], key[KEY];
+    if (getrandom(salt, sizeof salt, 0) != sizeof salt)
+        return NULL;
+    if (!PKCS5_PBKDF2_HMAC(plain, (int)strlen(plain), salt, SALT, ITER, EVP_sha512(), KEY, key))
+        return NULL;
+    char *out = xmalloc(64 + 2 * (SALT + KEY)), *o = out;
+    o += sprintf(o, "grub.pbkdf2.sha512.%d.", ITER);
+    for (int i = 0; i < SALT; i++)
+        o += sprintf(o, "%02X", salt[i]);
+    *o++ = '.';
+    for (int i = 0; i < KEY; i++)
+        o += sprintf(o, "%02X", key[i]);
+    return out;
+}
 
 char *sysconfig_hash_password(const char *plain)
 {
@@ -466,17 +486,19 @@ static int apply_bootloader(const struct ks_bootloader *bl, const char *root)
         log_info(LOCFMT "bootloader --location=none: the image type decides about its boot loader", LOCARG(bl->loc));
     if (!bl->password)
         return 0;
-    if (!bl->iscrypted || !str_startswith(bl->password, "grub.pbkdf2.")) {
-        if (bl->iscrypted)
-            return log_fail(LOCFMT "bootloader --iscrypted --password: not a grub.pbkdf2 hash", LOCARG(bl->loc));
-        log_warn(LOCFMT "bootloader --password in plain text is not stored in the image: give a hash made by "
-                        "grub2-mkpasswd-pbkdf2 with --iscrypted",
-                 LOCARG(bl->loc));
-        return 0;
-    }
-    if (strpbrk(bl->password, " \t\n\"'$`\\"))
+    char *hash = NULL;
+    if (!bl->iscrypted) {
+        /* as anaconda: hash the plain password like grub2-mkpasswd-pbkdf2 */
+        hash = sysconfig_grub_pbkdf2(bl->password);
+        if (!hash)
+            return log_fail(LOCFMT "bootloader --password: cannot hash the password", LOCARG(bl->loc));
+    } else if (!str_startswith(bl->password, "grub.pbkdf2.")) {
+        return log_fail(LOCFMT "bootloader --iscrypted --password: not a grub.pbkdf2 hash", LOCARG(bl->loc));
+    } else if (strpbrk(bl->password, " \t\n\"'$`\\")) {
         return log_fail(LOCFMT "bootloader --password: invalid characters in the hash", LOCARG(bl->loc));
-    char *c = xasprintf("GRUB2_PASSWORD=%s\n", bl->password);
+    }
+    char *c = xasprintf("GRUB2_PASSWORD=%s\n", hash ? hash : bl->password);
+    free(hash);
     int r = root_write(root, "boot/grub2/user.cfg", c, 0600);
     free(c);
     return r;

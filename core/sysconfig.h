@@ -38,6 +38,8 @@ void sysconfig_log_ignored(const struct kickstart *ks);
 
 /* SHA-512 crypt of a plain password with a random salt (malloc'd). */
 char *sysconfig_hash_password(const char *plain);
+/* grub2-mkpasswd-pbkdf2 style hash: grub.pbkdf2.sha512.10000.SALT.HASH (malloc'd). */
+char *sysconfig_grub_pbkdf2(const char *plain);
 /* Set the password field of USER in ROOT/etc/shadow (entry added if missing). */
 int sysconfig_set_shadow(const char *root, const char *user, const char *hash);
 
