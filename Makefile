@@ -113,7 +113,7 @@ clean:
 	rm -rf $(BUILD) build-asan
 
 # Benchmarks (not tests): each feature area adds its bench-* target in mk/.
-bench: bench-pkg
+bench: bench-pkg bench-live
 
 # Feature areas add their own targets (e.g. fuzzing) in mk/*.mk.
 -include $(sort $(wildcard mk/*.mk))
