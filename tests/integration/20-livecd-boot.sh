@@ -68,7 +68,7 @@ EOF
 
 t0=$(date +%s.%N)
 "$LC" -c "$T/ks/live.ks" -f KSC-TEST-LIVE -t "$W" -o "$T/out" --cache "$T/cache" \
-    --compression-type zstd --logfile "$T/build.log" -v > "$T/stdout" 2>&1
+    --syslinux --compression-type zstd --logfile "$T/build.log" -v > "$T/stdout" 2>&1
 st=$?
 t1=$(date +%s.%N)
 ok $st "livecd-creator exits 0 ($(awk "BEGIN{printf \"%.1f\", $t1 - $t0}") s)"
