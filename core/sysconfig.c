@@ -213,11 +213,30 @@ static int apply_ntp(const struct ks_timezone *tz, const struct ks_sysconf *sc, 
 
 /* ---- passwords, accounts ----------------------------------------------- */
 
+/* Salt bytes: random, or with SOURCE_DATE_EPOCH set (reproducible builds)
+ * derived from the epoch, a purpose tag and the password, so two builds of
+ * the same kickstart write the same hashes. */
+static int salt_bytes(unsigned char *out, size_t n, const char *tag, const char *plain)
+{
+    const char *epoch = getenv("SOURCE_DATE_EPOCH");
+    if (!epoch || !*epoch)
+        return getrandom(out, n, 0) == (ssize_t)n ? 0 : -1;
+    unsigned char md[64];
+    unsigned int mdlen = 0;
+    char *seed = xasprintf("kscreate-salt:%s:%s:%s", tag, epoch, plain);
+    int ok = EVP_Digest(seed, strlen(seed), md, &mdlen, EVP_sha512(), NULL);
+    free(seed);
+    if (!ok || mdlen < n)
+        return -1;
+    memcpy(out, md, n);
+    return 0;
+}
+
 char *sysconfig_grub_pbkdf2(const char *plain)
 {
     enum { ITER = 10000, SALT = 64, KEY = 64 };
     unsigned char salt[SALT], key[KEY];
-    if (getrandom(salt, sizeof salt, 0) != sizeof salt)
+    if (salt_bytes(salt, sizeof salt, "grub", plain) < 0)
         return NULL;
     if (!PKCS5_PBKDF2_HMAC(plain, (int)strlen(plain), salt, SALT, ITER, EVP_sha512(), KEY, key))
         return NULL;
@@ -235,7 +254,7 @@ char *sysconfig_hash_password(const char *plain)
 {
     static const char b64[] = "./0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
     unsigned char rnd[16];
-    if (getrandom(rnd, sizeof rnd, 0) != sizeof rnd)
+    if (salt_bytes(rnd, sizeof rnd, "crypt", plain) < 0)
         return NULL;
     char salt[40] = "$6$";
     for (int i = 0; i < 16; i++)

@@ -3,11 +3,10 @@
 # kickstart against the same repository (different work directories, at
 # different times) give bit-identical ISOs, CHECKSUM files and manifests.
 #
-# The fixture's dracut stand-in must honour reproducible=yes (which kscreate
-# writes into 99-liveos.conf) as real dracut does; until tests/fixtures/mkdistro.sh
-# has that, a private copy with a deterministic cpio writer is built here
-# (\$KSC_FIXTURES/distro-repro).
-# Plaintext root passwords get a random salt (core/users.c): --iscrypted here.
+# The fixture's dracut stand-in honours reproducible=yes (which kscreate
+# writes into 99-liveos.conf) as real dracut does.
+# Plain-text passwords get a salt derived from SOURCE_DATE_EPOCH, so rootpw
+# --plaintext and bootloader --password are part of what must be identical.
 set -u
 cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/tap.sh
@@ -24,7 +23,8 @@ trap 'rm -rf "$T"' EXIT
 cat >"$T/repro.ks" <<EOF
 lang en_US.UTF-8
 timezone UTC --utc
-rootpw --iscrypted \$6\$kscreatesalt\$Rh0bJ8o1H6dVvYq2wY0Jx9Y0lq1r9P3wD9QeVnC3d1wY5o2YxJ3P0o8u9c1zQ8m0xv6mS7v2q3yZf5H1k9cFh/
+rootpw --plaintext repro-pass
+user --name=repro --password=repro-user --plaintext
 bootloader --timeout=1 --append="console=ttyS0 quiet"
 part / --size 256 --fstype ext4
 repo --name=fixture --baseurl=file://$REPO
