@@ -101,6 +101,10 @@ static void report_ks(void *ctx, enum ks_severity sev, const char *file, int lin
         snprintf(buf, sizeof buf, "%s:%d: %s", file, line, msg);
     else
         snprintf(buf, sizeof buf, "%s: %s", file, msg);
+    if (sev == KS_NOTICE) {
+        log_info("%s", buf);
+        return;
+    }
     if (sev == KS_WARNING) {
         log_warn("%s", buf);
         return;
@@ -109,6 +113,21 @@ static void report_ks(void *ctx, enum ks_severity sev, const char *file, int lin
         snprintf(e->first, sizeof e->first, "%s", buf);
     else
         log_error("%s", buf);
+}
+
+int creator_parse_ks(const char *path, const char *what, struct kickstart **out)
+{
+    struct ks_errors errs = { 0, { 0 } };
+    struct ks_parse_opts po = { 0 };
+    po.report = report_ks;
+    po.report_ctx = &errs;
+    if (ks_parse_file(path, &po, out) == 0)
+        return 0;
+    const char *first = errs.count ? errs.first : "the kickstart has errors";
+    if (errs.count > 1)
+        return log_fail("%s%s%s (and %d more errors in the kickstart)", what ? what : "",
+                        what ? ": " : "", first, errs.count - 1);
+    return log_fail("%s%s%s", what ? what : "", what ? ": " : "", first);
 }
 
 int creator_init(struct creator *cr)
@@ -120,15 +139,8 @@ int creator_init(struct creator *cr)
     /* %pre runs on the host first: it may write files a later %include reads */
     if (scripts_run_pre(cr->ksfile, NULL) < 0)
         return -1;
-    struct ks_errors errs = { 0, { 0 } };
-    struct ks_parse_opts po = { 0 };
-    po.report = report_ks;
-    po.report_ctx = &errs;
-    if (ks_parse_file(cr->ksfile, &po, &cr->ks) < 0) {
-        if (errs.count > 1)
-            return log_fail("%s (and %d more errors in the kickstart)", errs.first, errs.count - 1);
-        return log_fail("%s", errs.count ? errs.first : "the kickstart has errors");
-    }
+    if (creator_parse_ks(cr->ksfile, NULL, &cr->ks) < 0)
+        return -1;
     if (!cr->fslabel && cr->name)
         cr->fslabel = xstrdup(cr->name);
     if (!cr->fslabel)
@@ -456,4 +468,18 @@ void creator_cleanup(struct creator *cr)
     free(cr->stagedir);
     free(cr->kernel_args);
     cr->workdir = cr->instroot = cr->stagedir = cr->kernel_args = NULL;
+}
+
+int creator_finish(struct creator *cr, int rc)
+{
+    creator_cleanup(cr);
+    int failed = rc < 0 || cleanup_interrupted();
+    if (failed) {
+        /* the last line says what failed (unless it already is) */
+        const char *why = log_failure();
+        if (!why || !log_failure_is_last())
+            log_error("%s", why ? why : "the build failed");
+    }
+    log_close();
+    return failed ? 1 : 0;
 }

@@ -59,6 +59,9 @@ struct creator {
 };
 
 int  creator_init(struct creator *cr);
+/* Parse a kickstart; warnings and errors go to the log with file:line, and on
+ * failure the first error (prefixed with WHAT: when given) is the reason. */
+int  creator_parse_ks(const char *path, const char *what, struct kickstart **out);
 int  creator_mount(struct creator *cr);
 int  creator_install(struct creator *cr);
 int  creator_configure(struct creator *cr);
@@ -66,6 +69,9 @@ int  creator_unmount(struct creator *cr);
 int  creator_package(struct creator *cr);
 int  creator_create(struct creator *cr);
 void creator_cleanup(struct creator *cr);
+/* Tools end with this: cleanup, the failure reason as the last line, close
+ * the log; returns the exit status (0 or 1). */
+int  creator_finish(struct creator *cr, int rc);
 void creator_add_artifact(struct creator *cr, const char *path);
 
 /* Mount /proc, /sys, /dev, /dev/pts, /run in the root for scriptlets. */

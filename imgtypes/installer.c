@@ -22,6 +22,7 @@
 #define _GNU_SOURCE
 #include "installer.h"
 #include "imgtype.h"
+#include "../core/stage.h"
 #include "../core/bootcfg.h"
 #include "../core/creator.h"
 #include "../core/efiboot.h"
@@ -199,43 +200,14 @@ static char *subst_vars(const char *s, const char *releasever)
     return cur;
 }
 
-struct ks_errs { int count; char first[1024]; };
-
-static void report_ks(void *ctx, enum ks_severity sev, const char *file, int line, const char *msg)
-{
-    struct ks_errs *e = ctx;
-    if (sev == KS_NOTICE)
-        return;
-    char buf[1024];
-    if (line > 0)
-        snprintf(buf, sizeof buf, "%s:%d: %s", file, line, msg);
-    else
-        snprintf(buf, sizeof buf, "%s: %s", file, msg);
-    if (sev == KS_WARNING) {
-        log_warn("%s", buf);
-        return;
-    }
-    if (e->count++ == 0)
-        snprintf(e->first, sizeof e->first, "%s", buf);
-    else
-        log_error("%s", buf);
-}
-
 /* Parse and resolve the target kickstart (download for --with-repo). */
 static int prepare_target(struct creator *cr, struct inst_state *st)
 {
     const char *path = st->o.target_ks;
     log_info("Resolving the target kickstart %s", path);
-    struct ks_errs errs = { 0, { 0 } };
-    struct ks_parse_opts po = { 0 };
-    po.report = report_ks;
-    po.report_ctx = &errs;
     struct kickstart *ks = NULL;
-    if (ks_parse_file(path, &po, &ks) < 0) {
-        if (errs.count > 1)
-            return log_fail("target kickstart: %s (and %d more errors)", errs.first, errs.count - 1);
-        return log_fail("target kickstart: %s", errs.count ? errs.first : "it has errors");
-    }
+    if (creator_parse_ks(path, "target kickstart", &ks) < 0)
+        return -1;
     int rc = -1;
     struct pkg_engine *eng = NULL;
     char *cache = cr->cachedir ? xstrdup(cr->cachedir) : path_join(cr->workdir, "cache");
@@ -395,19 +367,6 @@ static int inst_pre_install(struct creator *cr)
 
 /* ------------------------------------------------------ create_bootconfig */
 
-static int copy_into(const char *src, const char *stagedir, const char *rel, mode_t mode)
-{
-    char *dst = path_join(stagedir, rel);
-    char *dir = xstrdup(dst);
-    *strrchr(dir, '/') = 0;
-    int rc = 0;
-    if (mkdir_p(dir, 0755) < 0 || copy_file(src, dst, mode) < 0)
-        rc = log_fail("cannot copy %s to %s: %s", src, dst, strerror(errno));
-    free(dir);
-    free(dst);
-    return rc;
-}
-
 static char *find_kernel(const char *root)
 {
     char *best = NULL;
@@ -488,7 +447,7 @@ static int stage_isolinux(struct creator *cr, struct inst_state *st)
             continue;
         }
         char *rel = xasprintf("isolinux/%s", files[i].name);
-        int rc = copy_into(src, cr->stagedir, rel, 0644);
+        int rc = stage_copy(src, cr->stagedir, rel, 0644);
         free(rel);
         free(src);
         if (rc < 0)
@@ -540,9 +499,9 @@ static int stage_efi(struct creator *cr, struct inst_state *st)
     char *mm = xasprintf("%s/%s/mmx64.efi", efiroot, vendor);
     char *gcd = xasprintf("%s/%s/gcdx64.efi", efiroot, vendor);
     int rc = 0;
-    if (copy_into(path_exists(shim) ? shim : grub, cr->stagedir, "EFI/BOOT/BOOTX64.EFI", 0644) < 0 ||
-        copy_into(grub, cr->stagedir, "EFI/BOOT/grubx64.efi", 0644) < 0 ||
-        (path_exists(mm) && copy_into(mm, cr->stagedir, "EFI/BOOT/mmx64.efi", 0644) < 0))
+    if (stage_copy(path_exists(shim) ? shim : grub, cr->stagedir, "EFI/BOOT/BOOTX64.EFI", 0644) < 0 ||
+        stage_copy(grub, cr->stagedir, "EFI/BOOT/grubx64.efi", 0644) < 0 ||
+        (path_exists(mm) && stage_copy(mm, cr->stagedir, "EFI/BOOT/mmx64.efi", 0644) < 0))
         rc = -1;
     (void)gcd;
     free(grub), free(shim), free(mm), free(gcd), free(vendor), free(efiroot);
@@ -637,10 +596,10 @@ static int inst_bootconfig(struct creator *cr)
         log_fail("dracut did not write %s", initrd_rel);
         goto out;
     }
-    if (copy_into(vmlinuz, cr->stagedir, KERNEL_ON_ISO, 0644) < 0 ||
-        copy_into(initrd, cr->stagedir, INITRD_ON_ISO, 0644) < 0 ||
-        copy_into(vmlinuz, cr->stagedir, "isolinux/vmlinuz", 0644) < 0 ||
-        copy_into(initrd, cr->stagedir, "isolinux/initrd.img", 0644) < 0)
+    if (stage_copy(vmlinuz, cr->stagedir, KERNEL_ON_ISO, 0644) < 0 ||
+        stage_copy(initrd, cr->stagedir, INITRD_ON_ISO, 0644) < 0 ||
+        stage_copy(vmlinuz, cr->stagedir, "isolinux/vmlinuz", 0644) < 0 ||
+        stage_copy(initrd, cr->stagedir, "isolinux/initrd.img", 0644) < 0)
         goto out;
     if (stage_isolinux(cr, st) < 0 || stage_efi(cr, st) < 0 || write_configs(cr, st) < 0)
         goto out;
@@ -705,12 +664,12 @@ static int write_pxe(struct creator *cr, struct inst_state *st, char **outdir)
                                             { ".treeinfo", ".treeinfo" } };
     for (size_t i = 0; i < 4 && rc == 0; i++) {
         src = path_join(cr->stagedir, files[i][0]);
-        rc = copy_into(src, dir, files[i][1], 0644);
+        rc = stage_copy(src, dir, files[i][1], 0644);
         free(src);
     }
     if (rc == 0 && st->ks_text) {
         src = path_join(cr->stagedir, "ks.cfg");
-        rc = copy_into(src, dir, "ks.cfg", 0644);
+        rc = stage_copy(src, dir, "ks.cfg", 0644);
         free(src);
     }
     if (rc < 0)

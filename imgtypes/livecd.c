@@ -32,6 +32,7 @@
 #define _GNU_SOURCE
 #include "imgtype.h"
 #include "livecd.h"
+#include "../core/stage.h"
 #include "../core/bootcfg.h"
 #include "../core/checksum.h"
 #include "../core/compose_result.h"
@@ -305,19 +306,6 @@ static int live_pre_install(struct creator *cr)
 
 /* ------------------------------------------------------ create_bootconfig */
 
-static int copy_into(const char *src, const char *stagedir, const char *rel, mode_t mode)
-{
-    char *dst = path_join(stagedir, rel);
-    char *dir = xstrdup(dst);
-    *strrchr(dir, '/') = 0;
-    int rc = 0;
-    if (mkdir_p(dir, 0755) < 0 || copy_file(src, dst, mode) < 0)
-        rc = log_fail("cannot copy %s to %s: %s", src, dst, strerror(errno));
-    free(dir);
-    free(dst);
-    return rc;
-}
-
 static int vercmp_desc(const void *a, const void *b)
 {
     return strverscmp(*(char *const *)b, *(char *const *)a);
@@ -395,8 +383,8 @@ static int stage_kernels(struct creator *cr, struct staged_kernels *sk)
         if (!path_exists(initrd))
             rc = log_fail("no initramfs for kernel %s in the image (/boot/initramfs-%s.img): is dracut "
                           "in %%packages?", ver, ver);
-        else if (copy_into(vmlinuz, cr->stagedir, kon + 1, 0644) < 0 ||
-                 copy_into(initrd, cr->stagedir, ion + 1, 0644) < 0)
+        else if (stage_copy(vmlinuz, cr->stagedir, kon + 1, 0644) < 0 ||
+                 stage_copy(initrd, cr->stagedir, ion + 1, 0644) < 0)
             rc = -1;
         else
             log_info("live kernel %s%s", ver, i == 0 ? " (default)" : "");
@@ -440,7 +428,7 @@ static int stage_isolinux(struct creator *cr, struct live_state *st)
             continue;
         }
         char *rel = xasprintf("isolinux/%s", files[i].name);
-        int rc = copy_into(src, cr->stagedir, rel, 0644);
+        int rc = stage_copy(src, cr->stagedir, rel, 0644);
         free(rel);
         free(src);
         if (rc < 0)
@@ -515,15 +503,15 @@ static int stage_efi(struct creator *cr, struct live_state *st)
         return 0;
     }
     int rc = 0;
-    if (copy_into(shim ? shim : grub, cr->stagedir, "EFI/BOOT/BOOTX64.EFI", 0644) < 0 ||
-        copy_into(grub, cr->stagedir, "EFI/BOOT/grubx64.efi", 0644) < 0 ||
-        (mm && copy_into(mm, cr->stagedir, "EFI/BOOT/mmx64.efi", 0644) < 0))
+    if (stage_copy(shim ? shim : grub, cr->stagedir, "EFI/BOOT/BOOTX64.EFI", 0644) < 0 ||
+        stage_copy(grub, cr->stagedir, "EFI/BOOT/grubx64.efi", 0644) < 0 ||
+        (mm && stage_copy(mm, cr->stagedir, "EFI/BOOT/mmx64.efi", 0644) < 0))
         rc = -1;
     free(grub);
     free(shim);
     free(mm);
     char *font = path_join(cr->instroot, "usr/share/grub/unicode.pf2");
-    if (rc == 0 && path_exists(font) && copy_into(font, cr->stagedir, "EFI/BOOT/fonts/unicode.pf2", 0644) < 0)
+    if (rc == 0 && path_exists(font) && stage_copy(font, cr->stagedir, "EFI/BOOT/fonts/unicode.pf2", 0644) < 0)
         rc = -1;
     free(font);
     if (rc == 0)
@@ -724,14 +712,14 @@ static int live_unmount(struct creator *cr)
         if (glob(pat, 0, NULL, &g) == 0) {
             for (size_t i = 0; i < g.gl_pathc; i++) {
                 const char *b = strrchr(g.gl_pathv[i], '/') + 1;
-                if (copy_into(g.gl_pathv[i], cr->stagedir, b, 0644) < 0)
+                if (stage_copy(g.gl_pathv[i], cr->stagedir, b, 0644) < 0)
                     rc = -1;
             }
             globfree(&g);
         }
         free(pat);
         char *litd = path_join(cr->instroot, "usr/bin/livecd-iso-to-disk");
-        if (path_exists(litd) && copy_into(litd, cr->stagedir, "LiveOS/livecd-iso-to-disk", 0755) < 0)
+        if (path_exists(litd) && stage_copy(litd, cr->stagedir, "LiveOS/livecd-iso-to-disk", 0755) < 0)
             rc = -1;
         free(litd);
         /* the dracut snippet is for the build only (as livecd-creator) */

@@ -221,8 +221,7 @@ int main(int argc, char **argv)
 
     /* the partitioning is checked before anything (work tree, disks) exists */
     struct kickstart *ks = NULL;
-    if (ks_parse_file(cr.ksfile, NULL, &ks) < 0) {
-        log_fail("%s: the kickstart has errors (see above)", cr.ksfile);
+    if (creator_parse_ks(cr.ksfile, NULL, &ks) < 0) {
         log_close();
         return 1;
     }
@@ -236,13 +235,5 @@ int main(int argc, char **argv)
     int rc = creator_init(&cr);
     if (rc == 0)
         rc = creator_create(&cr);
-    creator_cleanup(&cr);
-    if (rc < 0 || cleanup_interrupted()) {
-        const char *why = log_failure();
-        log_error("%s", why ? why : "the build failed");
-        log_close();
-        return 1;
-    }
-    log_close();
-    return 0;
+    return creator_finish(&cr, rc);
 }

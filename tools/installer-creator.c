@@ -176,14 +176,5 @@ int main(int argc, char **argv)
     int rc = creator_init(&cr);
     if (rc == 0)
         rc = creator_create(&cr);
-    creator_cleanup(&cr);
-    if (rc < 0 || cleanup_interrupted()) {
-        const char *why = log_failure();
-        if (!why || !log_failure_is_last())
-            log_error("%s", why ? why : "the build failed");
-        log_close();
-        return 1;
-    }
-    log_close();
-    return 0;
+    return creator_finish(&cr, rc);
 }

@@ -356,15 +356,7 @@ int main(int argc, char **argv)
     } else if (rc == 0) {
         rc = creator_create(&cr);
     }
-    creator_cleanup(&cr);
+    int status = creator_finish(&cr, rc);
     free_names(&cr);
-    if (rc < 0 || cleanup_interrupted()) {
-        const char *why = log_failure();
-        if (!why || !log_failure_is_last())
-            log_error("%s", why ? why : "the build failed");
-        log_close();
-        return 1;
-    }
-    log_close();
-    return 0;
+    return status;
 }
