@@ -3,9 +3,11 @@
 #include "log.h"
 #include "util.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 int stage_copy(const char *src, const char *stagedir, const char *rel, mode_t mode)
 {
@@ -18,4 +20,40 @@ int stage_copy(const char *src, const char *stagedir, const char *rel, mode_t mo
     free(dir);
     free(dst);
     return rc;
+}
+
+char *stage_syslinux_file(const char *root, const char *file)
+{
+    static const char *const dirs[] = { "usr/share/syslinux", "usr/lib/syslinux/modules/bios",
+                                        "usr/lib/ISOLINUX", "usr/lib/syslinux/mbr", "usr/lib/syslinux" };
+    for (size_t i = 0; i < sizeof dirs / sizeof dirs[0]; i++) {
+        char *p = xasprintf("%s/%s/%s", root, dirs[i], file);
+        if (path_exists(p))
+            return p;
+        free(p);
+    }
+    return NULL;
+}
+
+char *stage_efi_vendor(const char *root)
+{
+    char *efiroot = path_join(root, "boot/efi/EFI");
+    char *vendor = NULL;
+    DIR *d = opendir(efiroot);
+    if (d) {
+        struct dirent *de;
+        while ((de = readdir(d))) {
+            if (de->d_name[0] == '.' || !strcasecmp(de->d_name, "BOOT"))
+                continue;
+            char *g = xasprintf("%s/%s/grubx64.efi", efiroot, de->d_name);
+            if (path_exists(g) && (!vendor || strcmp(de->d_name, vendor) < 0)) {
+                free(vendor);
+                vendor = xstrdup(de->d_name);
+            }
+            free(g);
+        }
+        closedir(d);
+    }
+    free(efiroot);
+    return vendor;
 }

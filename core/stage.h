@@ -3,12 +3,18 @@
  * Contract: stage_copy() copies SRC to STAGEDIR/REL, creating the parent
  * directories, with MODE (0: keep the source's); 0, or -1 after log_fail()
  * naming both paths.
+ * stage_syslinux_file() finds a syslinux file in an image root's syslinux
+ * directories; stage_efi_vendor() names the directory under
+ * ROOT/boot/efi/EFI that holds grubx64.efi (first by name).  Both return a
+ * malloc'd string or NULL.
  */
 #ifndef KSC_STAGE_H
 #define KSC_STAGE_H
 
 #include <sys/types.h>
 
-int stage_copy(const char *src, const char *stagedir, const char *rel, mode_t mode);
+int   stage_copy(const char *src, const char *stagedir, const char *rel, mode_t mode);
+char *stage_syslinux_file(const char *root, const char *file);
+char *stage_efi_vendor(const char *root);
 
 #endif

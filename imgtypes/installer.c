@@ -419,19 +419,6 @@ static char *os_release(const char *root, const char *var)
     return res;
 }
 
-static char *syslinux_file(const char *root, const char *file)
-{
-    static const char *const dirs[] = { "usr/share/syslinux", "usr/lib/syslinux/modules/bios",
-                                        "usr/lib/ISOLINUX", "usr/lib/syslinux/mbr", "usr/lib/syslinux" };
-    for (size_t i = 0; i < sizeof dirs / sizeof dirs[0]; i++) {
-        char *p = xasprintf("%s/%s/%s", root, dirs[i], file);
-        if (path_exists(p))
-            return p;
-        free(p);
-    }
-    return NULL;
-}
-
 static int stage_isolinux(struct creator *cr, struct inst_state *st)
 {
     static const struct { const char *name; bool required; } files[] = {
@@ -439,7 +426,7 @@ static int stage_isolinux(struct creator *cr, struct inst_state *st)
         { "libutil.c32", true },  { "vesamenu.c32", true }, { "memdisk", false },
     };
     for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
-        char *src = syslinux_file(cr->instroot, files[i].name);
+        char *src = stage_syslinux_file(cr->instroot, files[i].name);
         if (!src) {
             if (files[i].required)
                 return log_fail("%s is not in the installer runtime (/usr/share/syslinux): add "
@@ -453,7 +440,7 @@ static int stage_isolinux(struct creator *cr, struct inst_state *st)
         if (rc < 0)
             return -1;
     }
-    char *mbr = syslinux_file(cr->instroot, "isohdpfx.bin");
+    char *mbr = stage_syslinux_file(cr->instroot, "isohdpfx.bin");
     if (mbr) {
         free(st->mbr);
         st->mbr = path_join(cr->workdir, "isohdpfx.bin");
@@ -470,41 +457,23 @@ static int stage_isolinux(struct creator *cr, struct inst_state *st)
 
 static int stage_efi(struct creator *cr, struct inst_state *st)
 {
-    char *efiroot = path_join(cr->instroot, "boot/efi/EFI");
-    char *vendor = NULL;
-    DIR *d = opendir(efiroot);
-    if (d) {
-        struct dirent *de;
-        while ((de = readdir(d))) {
-            if (de->d_name[0] == '.' || !strcasecmp(de->d_name, "BOOT"))
-                continue;
-            char *g = xasprintf("%s/%s/grubx64.efi", efiroot, de->d_name);
-            if (path_exists(g) && (!vendor || strcmp(de->d_name, vendor) < 0)) {
-                free(vendor);
-                vendor = xstrdup(de->d_name);
-            }
-            free(g);
-        }
-        closedir(d);
-    }
+    char *vendor = stage_efi_vendor(cr->instroot);
     if (!vendor) {
-        free(efiroot);
         log_warn("no GRUB for UEFI in the runtime (/boot/efi/EFI/*/grubx64.efi): the media will not "
                  "boot with UEFI (add grub2-efi-x64 and shim-x64 to the runtime %%packages)");
         return 0;
     }
-    /* lorax: BOOTX64.EFI = shim, grubx64.efi, mmx64.efi; gcdx64.efi is GRUB for CDs */
+    /* lorax: BOOTX64.EFI = shim, grubx64.efi, mmx64.efi */
+    char *efiroot = path_join(cr->instroot, "boot/efi/EFI");
     char *grub = xasprintf("%s/%s/grubx64.efi", efiroot, vendor);
     char *shim = xasprintf("%s/%s/shimx64.efi", efiroot, vendor);
     char *mm = xasprintf("%s/%s/mmx64.efi", efiroot, vendor);
-    char *gcd = xasprintf("%s/%s/gcdx64.efi", efiroot, vendor);
     int rc = 0;
     if (stage_copy(path_exists(shim) ? shim : grub, cr->stagedir, "EFI/BOOT/BOOTX64.EFI", 0644) < 0 ||
         stage_copy(grub, cr->stagedir, "EFI/BOOT/grubx64.efi", 0644) < 0 ||
         (path_exists(mm) && stage_copy(mm, cr->stagedir, "EFI/BOOT/mmx64.efi", 0644) < 0))
         rc = -1;
-    (void)gcd;
-    free(grub), free(shim), free(mm), free(gcd), free(vendor), free(efiroot);
+    free(grub), free(shim), free(mm), free(vendor), free(efiroot);
     if (rc == 0)
         st->have_efi = true;
     return rc;

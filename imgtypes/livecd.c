@@ -398,20 +398,6 @@ static int stage_kernels(struct creator *cr, struct staged_kernels *sk)
     return 0;
 }
 
-/* Find FILE in the image's syslinux directories; returns a malloc'd path or NULL. */
-static char *syslinux_file(const char *root, const char *file)
-{
-    static const char *const dirs[] = { "usr/share/syslinux", "usr/lib/syslinux/modules/bios",
-                                        "usr/lib/ISOLINUX", "usr/lib/syslinux/mbr", "usr/lib/syslinux" };
-    for (size_t i = 0; i < sizeof dirs / sizeof dirs[0]; i++) {
-        char *p = xasprintf("%s/%s/%s", root, dirs[i], file);
-        if (path_exists(p))
-            return p;
-        free(p);
-    }
-    return NULL;
-}
-
 static int stage_isolinux(struct creator *cr, struct live_state *st)
 {
     static const struct { const char *name; bool required; } files[] = {
@@ -420,7 +406,7 @@ static int stage_isolinux(struct creator *cr, struct live_state *st)
     };
     int menus = 0;
     for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
-        char *src = syslinux_file(cr->instroot, files[i].name);
+        char *src = stage_syslinux_file(cr->instroot, files[i].name);
         if (!src) {
             if (files[i].required)
                 return log_fail("%s is not in the image (/usr/share/syslinux): add 'syslinux' to %%packages",
@@ -439,7 +425,7 @@ static int stage_isolinux(struct creator *cr, struct live_state *st)
     if (!menus)
         return log_fail("syslinux in the image has no vesamenu.c32 or menu.c32");
 
-    char *mbr = syslinux_file(cr->instroot, "isohdpfx.bin");
+    char *mbr = stage_syslinux_file(cr->instroot, "isohdpfx.bin");
     if (mbr) {
         free(st->mbr);
         st->mbr = path_join(cr->workdir, "isohdpfx.bin");
@@ -460,41 +446,26 @@ static int stage_efi(struct creator *cr, struct live_state *st)
 {
     char *efiroot = path_join(cr->instroot, "boot/efi/EFI");
     char *grub = NULL, *shim = NULL, *mm = NULL;
-    DIR *d = opendir(efiroot);
-    if (d) {
-        struct dirent *de;
-        char *vendor = NULL;
-        while ((de = readdir(d))) {
-            if (de->d_name[0] == '.' || !strcasecmp(de->d_name, "BOOT"))
-                continue;
-            char *g = xasprintf("%s/%s/grubx64.efi", efiroot, de->d_name);
-            if (path_exists(g) && (!vendor || strcmp(de->d_name, vendor) < 0)) {
-                free(vendor);
-                vendor = xstrdup(de->d_name);
-            }
-            free(g);
+    char *vendor = stage_efi_vendor(cr->instroot);
+    if (vendor) {
+        /* livecd-creator uses the CD flavour (gcdx64.efi) when it is there */
+        grub = xasprintf("%s/%s/gcdx64.efi", efiroot, vendor);
+        if (!path_exists(grub)) {
+            free(grub);
+            grub = xasprintf("%s/%s/grubx64.efi", efiroot, vendor);
         }
-        closedir(d);
-        if (vendor) {
-            /* livecd-creator uses the CD flavour (gcdx64.efi) when it is there */
-            grub = xasprintf("%s/%s/gcdx64.efi", efiroot, vendor);
-            if (!path_exists(grub)) {
-                free(grub);
-                grub = xasprintf("%s/%s/grubx64.efi", efiroot, vendor);
-            }
-            char *s = xasprintf("%s/%s/shimx64.efi", efiroot, vendor);
-            char *m = xasprintf("%s/%s/mmx64.efi", efiroot, vendor);
-            if (path_exists(s))
-                shim = s;
-            else
-                free(s);
-            if (path_exists(m))
-                mm = m;
-            else
-                free(m);
-            log_verbose("UEFI boot loader from EFI/%s: %s%s", vendor, shim ? "shim + " : "", "GRUB");
-            free(vendor);
-        }
+        char *s = xasprintf("%s/%s/shimx64.efi", efiroot, vendor);
+        char *m = xasprintf("%s/%s/mmx64.efi", efiroot, vendor);
+        if (path_exists(s))
+            shim = s;
+        else
+            free(s);
+        if (path_exists(m))
+            mm = m;
+        else
+            free(m);
+        log_verbose("UEFI boot loader from EFI/%s: %s%s", vendor, shim ? "shim + " : "", "GRUB");
+        free(vendor);
     }
     free(efiroot);
     if (!grub) {
