@@ -302,6 +302,22 @@ static int install_worker(void *arg)
     return pkg_install(j->eng, j->root, j->pk->excludedocs, j->pk->inst_langs) < 0 ? 1 : 0;
 }
 
+/* the image type's own needs (e.g. syslinux for --syslinux), as livecd-tools:
+ * added to the package list unless the kickstart lists or excludes them */
+static void add_required_packages(struct creator *cr)
+{
+    if (!cr->type->required_packages)
+        return;
+    const char *const *req = cr->type->required_packages(cr);
+    struct ks_packages *pk = &cr->ks->packages;
+    for (size_t i = 0; req && req[i]; i++) {
+        if (strv_contains(&pk->names, req[i]) || strv_contains(&pk->excludes, req[i]))
+            continue;
+        log_verbose("%s needs package %s: added to %%packages", cr->type->name, req[i]);
+        strv_push(&pk->names, req[i]);
+    }
+}
+
 int creator_install(struct creator *cr)
 {
     if (!cr->ks->packages.seen)
@@ -338,6 +354,7 @@ int creator_install(struct creator *cr)
     log_info("Loading repository metadata");
     if (pkg_load(eng) < 0 || check_interrupt() < 0)
         goto out;
+    add_required_packages(cr);
     log_info("Resolving packages");
     if (pkg_resolve(eng, &cr->ks->packages) < 0 || check_interrupt() < 0)
         goto out;

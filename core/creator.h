@@ -28,6 +28,7 @@ struct creator {
     const char *cachedir;       /* --cache, default <workdir>/cache */
     const char *compression;    /* squashfs compressor, default "xz" */
     const char *compression_args;
+    bool compression_from_base; /* --compression-type None: as the -b image's squashfs */
     const char *datadir;        /* templates; default KSC_DATADIR or ./config */
     bool skip_compression, skip_minimize, nocleanup, cacheonly;
     /* ---- live ISO / livecd-creator options (issue 6) ---- */

@@ -26,6 +26,22 @@ bool squashfs_compressor_valid(const char *name)
     return false;
 }
 
+const char *squashfs_image_compressor(const char *image)
+{
+    /* superblock: le32 magic "hsqs" at 0, le16 compression id at 20 */
+    static const char *const ids[] = { NULL, "gzip", "lzma", "lzo", "xz", "lz4", "zstd" };
+    unsigned char sb[96];
+    FILE *f = fopen(image, "rb");
+    if (!f)
+        return NULL;
+    size_t n = fread(sb, 1, sizeof sb, f);
+    fclose(f);
+    if (n < sizeof sb || memcmp(sb, "hsqs", 4) != 0)
+        return NULL;
+    unsigned id = sb[20] | (unsigned)sb[21] << 8;
+    return id < sizeof ids / sizeof ids[0] ? ids[id] : NULL;
+}
+
 int squashfs_make(const char *srcdir, const char *image, const struct squashfs_opts *opts)
 {
     struct squashfs_opts def = { 0 };

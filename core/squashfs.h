@@ -21,6 +21,10 @@ struct squashfs_opts {
 /* True when NAME is a compressor squashfs_make() accepts. */
 bool squashfs_compressor_valid(const char *name);
 
+/* The compressor recorded in the superblock of squashfs IMAGE ("xz", "gzip",
+ * ...), or NULL if IMAGE is not a squashfs image. */
+const char *squashfs_image_compressor(const char *image);
+
 /* mksquashfs SRCDIR IMAGE with OPTS (NULL = defaults). */
 int squashfs_make(const char *srcdir, const char *image, const struct squashfs_opts *opts);
 

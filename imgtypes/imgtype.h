@@ -2,6 +2,8 @@
  *
  * One backend per file in imgtypes/, modelled on livecd-tools' hooks.  The
  * creator (core/creator.c) calls, in order:
+ *   required_packages  (optional) names added to %packages, as livecd-tools'
+ *                      _get_required_packages (unless the kickstart excludes them)
  *   mount_instroot     create the target filesystem(s), mount at cr->instroot
  *   pre_install        (optional) before any package: e.g. dracut config
  *   create_bootconfig  (optional) after %post (chroot), root still mounted:
@@ -20,6 +22,7 @@ struct creator;
 struct imgtype {
     const char *name;
     const char *description;
+    const char *const *(*required_packages)(const struct creator *cr);  /* NULL-terminated */
     int (*mount_instroot)(struct creator *cr);
     int (*pre_install)(struct creator *cr);
     int (*create_bootconfig)(struct creator *cr);

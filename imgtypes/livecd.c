@@ -119,6 +119,13 @@ static int base_on_extract(struct creator *cr, struct live_state *st, char **fla
         goto out;
     }
     char *sq = path_join(dir, "LiveOS/squashfs.img"), *direct = path_join(dir, "LiveOS/rootfs.img");
+    if (cr->compression_from_base) {
+        /* --compression-type None; upstream falls back to gzip when it cannot tell */
+        const char *comp = path_exists(sq) ? squashfs_image_compressor(sq) : NULL;
+        cr->compression = comp ? comp : "gzip";
+        log_info("compression type from %s: %s%s", cr->base_on, cr->compression,
+                 comp ? "" : " (undetermined there)");
+    }
     if (path_exists(sq)) {
         char *tree = path_join(dir, "tree");
         const char *u[] = { "unsquashfs", "-n", "-d", tree, sq, NULL };
@@ -177,6 +184,9 @@ static int live_mount(struct creator *cr)
     log_verbose("live root: %s, %ld MiB %s, label %s", st->image, mib, st->fstype, cr->fslabel);
     char *flat_tree = NULL;
     bool have_image = false;
+    if (cr->compression_from_base && !cr->base_on)
+        log_warn("--compression-type None reads the type from a --base-on image; none given: %s",
+                 cr->compression);
     if (cr->base_on) {
         log_info("Starting from the root file system of %s", cr->base_on);
         if (base_on_extract(cr, st, &flat_tree) < 0)
@@ -975,9 +985,17 @@ out:
     return rc;
 }
 
+/* --syslinux boots BIOS through ISOLINUX from the image's own syslinux */
+static const char *const *live_required_packages(const struct creator *cr)
+{
+    static const char *const syslinux[] = { "syslinux", NULL };
+    return cr->syslinux ? syslinux : NULL;
+}
+
 const struct imgtype imgtype_livecd = {
     .name = "livecd",
     .description = "a bootable hybrid live ISO (livecd-creator)",
+    .required_packages = live_required_packages,
     .mount_instroot = live_mount,
     .pre_install = live_pre_install,
     .create_bootconfig = live_bootconfig,

@@ -9,15 +9,19 @@
 #include "core/creator.h"
 #include "core/livename.h"
 #include "core/log.h"
+#include "core/mount.h"
 #include "core/squashfs.h"
 #include "core/util.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <strings.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
@@ -50,7 +54,8 @@ static void usage(FILE *f, const char *prog)
             "      --compression-type \"TYPE [ARGS]\"\n"
             "                           squashfs compressor: xz (default), zstd (fast), lz4,\n"
             "                           lzo, gzip, with mksquashfs arguments; xz1m means\n"
-            "                           \"xz -b 1M -Xdict-size 1M\"\n"
+            "                           \"xz -b 1M -Xdict-size 1M\"; None keeps the type of\n"
+            "                           the --base-on image\n"
             "      --dracut-conf-args \"[+]ARG ...\"\n"
             "                           dracut.conf settings for the live initramfs; a\n"
             "                           leading + appends to the defaults\n"
@@ -140,21 +145,58 @@ static const struct option long_opts[] = {
     { NULL, 0, NULL, 0 },
 };
 
-static int launch_shell(const char *root)
+/* -l: an interactive shell in the image root, as livecd-creator gives it: the
+ * host's root at /run/hostroot (not recursive), the ISO tree being staged at
+ * /run/iso and the host's resolv.conf; all unmounted again when it exits. */
+static int launch_shell(struct creator *cr)
 {
-    log_info("Launching a shell in %s; exit it to continue", root);
+    const char *root = cr->instroot;
+    int ids[3], n = 0;
+    char *hostroot = path_join(root, "run/hostroot"), *iso = path_join(root, "run/iso");
+    char *resolv = path_join(root, "etc/resolv.conf");
+    int id = mount_fs("/", hostroot, NULL, MS_BIND, NULL);
+    if (id > 0)
+        ids[n++] = id;
+    if (cr->stagedir && is_dir(cr->stagedir) && (id = mount_bind(cr->stagedir, iso, false)) > 0)
+        ids[n++] = id;
+    struct stat st;
+    if (lstat(resolv, &st) == 0 && S_ISREG(st.st_mode) && path_exists("/etc/resolv.conf") &&
+        (id = mount_bind("/etc/resolv.conf", resolv, true)) > 0)
+        ids[n++] = id;
+    log_info("Launching a shell in %s (host root at /run/hostroot); exit it to continue", root);
+    /* as system(3): Ctrl-C belongs to the shell while it runs, not to the build */
+    struct sigaction ign = { .sa_handler = SIG_IGN }, old_int, old_quit;
+    sigaction(SIGINT, &ign, &old_int);
+    sigaction(SIGQUIT, &ign, &old_quit);
     pid_t pid = fork();
-    if (pid < 0)
-        return -1;
     if (pid == 0) {
+        signal(SIGINT, SIG_DFL);
+        signal(SIGQUIT, SIG_DFL);
         if (chroot(root) < 0 || chdir("/") < 0)
             _exit(127);
+        setenv("PS1", "[\\u@\\H:install_root\\w:]\\n\\$ ", 1);
+        if (access("/bin/bash", X_OK) == 0)
+            execl("/bin/bash", "bash", "-i", (char *)NULL);
         execl("/bin/sh", "sh", "-i", (char *)NULL);
         _exit(127);
     }
-    int st;
-    waitpid(pid, &st, 0);
-    return 0;
+    if (pid > 0) {
+        int wst;
+        while (waitpid(pid, &wst, 0) < 0 && errno == EINTR)
+            ;
+    }
+    sigaction(SIGINT, &old_int, NULL);
+    sigaction(SIGQUIT, &old_quit, NULL);
+    int rc = pid < 0 ? log_fail("cannot start the shell: %s", strerror(errno)) : 0;
+    while (n > 0)
+        if (mount_release(ids[--n]) < 0)
+            rc = -1;
+    rmdir(hostroot);
+    rmdir(iso);
+    free(hostroot);
+    free(iso);
+    free(resolv);
+    return rc;
 }
 
 static void free_names(struct creator *cr)
@@ -225,10 +267,14 @@ int main(int argc, char **argv)
                     ? xasprintf("-b 1M -Xdict-size 1M %s", cr.compression_args)
                     : "-b 1M -Xdict-size 1M";
             }
-            if (!squashfs_compressor_valid(arg) && strcasecmp(arg, "none"))
+            /* 'None': read the type from the --base-on image (upstream's help) */
+            cr.compression_from_base = !strcasecmp(arg, "none");
+            if (!cr.compression_from_base && (!squashfs_compressor_valid(arg) || !strcmp(arg, "none")))
                 return usage_error(prog, "unknown --compression-type '%s' (xz, zstd, lz4, lzo, gzip, "
-                                         "lzma or none)", arg);
-            cr.compression = strcasecmp(arg, "none") ? arg : "none";
+                                         "lzma, or None to keep the --base-on image's)", arg);
+            cr.compression = cr.compression_from_base ? NULL : arg;
+            if (cr.compression_from_base)
+                cr.compression_args = NULL;
             break;
         }
         case 's': cr.skip_compression = true; break;
@@ -347,7 +393,7 @@ int main(int argc, char **argv)
         if (rc == 0)
             rc = creator_configure(&cr);
         if (rc == 0)
-            launch_shell(cr.instroot);
+            rc = launch_shell(&cr);
         if (rc == 0)
             rc = creator_unmount(&cr);
         if (rc == 0)

@@ -29,7 +29,7 @@ repo --name=fixture --baseurl=${BASEURL:-file://$REPO}
 @core
 kernel
 dracut
-syslinux
+${NOSYSLINUX:-syslinux}
 grub2-efi-x64
 grub2-efi-x64-cdboot
 grub2-pc
@@ -103,7 +103,8 @@ ok $(grep -q "rd.live.check" "$T/grub.cfg" && grep -q nomodeset "$T/grub.cfg"; e
 # ---- --syslinux --flat-squashfs --compression-type "gzip ARGS" --title --product
 #      --dracut-conf-args -p --nomacboot --resultdir --skip-minimize --releasever --nocleanup -o
 mkdir -p "$T/rel/42" && ln -s "$REPO"/* "$T/rel/42/"
-BASEURL="file://$T/rel/\$releasever" ks "$T/rel.ks" options
+# (no syslinux in %packages: --syslinux adds it, as upstream)
+NOSYSLINUX="#" BASEURL="file://$T/rel/\$releasever" ks "$T/rel.ks" options
 t0=$(date +%s.%N)
 "$LC" -c "$T/rel.ks" -f OPTS --syslinux --flat-squashfs --compression-type "gzip -b 256K -Xcompression-level 1" \
     --title "Opt Title" --product "Opt Product" -p --nomacboot --skip-minimize --releasever 42 \
@@ -117,6 +118,8 @@ ok $([ -s "$ISO2" ]; echo $?) "--releasever 42 filled \$releasever in the repo U
 list=$(bsdtar -tf "$ISO2" | sed 's|^\./||')
 ok $(grep -qx isolinux/isolinux.cfg <<<"$list" && grep -qx images/efiboot.img <<<"$list" && ! grep -q '^boot/grub2' <<<"$list"; echo $?) \
    "--syslinux: ISOLINUX, images/efiboot.img in the tree, no GRUB2 BIOS"
+ok $(grep -q "needs package syslinux: added" "$T/opts.log" && grep -q "^syslinux-" "$T/res/OPTS.rpm-manifest"; echo $?) \
+   "--syslinux added syslinux to %packages"
 bsdtar -xOf "$ISO2" isolinux/isolinux.cfg >"$T/iso.cfg"
 ok $(grep -q "menu title Opt Title" "$T/iso.cfg"; echo $?) "--title in the menu"
 ok $(grep -q "Start Opt Product" "$T/iso.cfg"; echo $?) "--product in the entries"
@@ -155,7 +158,8 @@ ok $(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); n=sum(1 for l 
     "$T/res/OPTS.spdx.json" "$T/res/OPTS.rpm-manifest"; echo $?) "SPDX 2.3 SBOM: one package per rpm"
 
 # ---- -b/--base-on with -l (no install, as upstream), -s/--skip-compression, -q
-printf 'echo shell-was-here > /etc/shell-marker\nexit\n' >"$T/shell-in"
+echo "seen-from-the-image" >"$T/hostfile"
+printf 'echo shell-was-here > /etc/shell-marker\ncat /run/hostroot%s/hostfile > /etc/from-host\nexit\n' "$T" >"$T/shell-in"
 "$LC" -c "$T/live.ks" -f BASED -b "$ISO" -l -s --skip-minimize -q -t "$W" -o "$T/out3" \
     <"$T/shell-in" >"$T/based.out" 2>&1
 st=$?
@@ -165,7 +169,18 @@ ok $(bsdtar -tf "$T/out3/BASED.iso" 2>/dev/null | grep -qx '\(\./\)\?LiveOS/root
 bsdtar -xOf "$T/out3/BASED.iso" LiveOS/rootfs.img >"$T/based.img" 2>/dev/null
 ok $(debugfs -R "cat /etc/build-marker" "$T/based.img" 2>/dev/null | grep -q koji; echo $?) "--base-on: the base image's files are there"
 ok $(debugfs -R "cat /etc/shell-marker" "$T/based.img" 2>/dev/null | grep -q shell-was-here; echo $?) "-l: the shell ran in the image root"
+ok $(debugfs -R "cat /etc/from-host" "$T/based.img" 2>/dev/null | grep -q seen-from-the-image; echo $?) "-l: the host's root at /run/hostroot"
+ok $(debugfs -R "ls -l /run" "$T/based.img" 2>/dev/null | grep -q hostroot; [ $? -ne 0 ]; echo $?) "-l: /run/hostroot unmounted and gone afterwards"
 ok $(! grep -q "INFO\|Installing\|Wrote\|minimized" "$T/based.out"; echo $?) "-q: no progress output (only the shell's own)"
+
+# ---- --compression-type None: the --base-on image's compressor (gzip there, not the default xz)
+"$LC" -c "$T/live.ks" -f NONE -b "$ISO2" -l --compression-type None --skip-minimize -t "$W" -o "$T/out8" \
+    </dev/null >"$T/none.out" 2>&1
+st=$?
+ok $st "--base-on the flat gzip ISO with --compression-type None"
+[ $st -eq 0 ] || diag "$(tail -n 5 "$T/none.out")"
+ok $(sqfs_comp "$T/out8/NONE.iso" | grep -q "Compression gzip"; echo $?) "--compression-type None keeps the base image's gzip"
+is_rc "$(rc "$LC" -c "$T/live.ks" --compression-type bogus)" 2 "unknown --compression-type"
 
 # ---- --cache + --cacheonly: a second build works from the cache alone
 cp -a "$REPO" "$T/repocopy"
