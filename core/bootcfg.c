@@ -125,7 +125,7 @@ char *bootcfg_live_kargs(const char *label, const char *extra)
         else
             sb_add(&b, p, 1);
     }
-    sb_add(&b, " rd.live.image", 14);
+    sb_add(&b, " ro rd.live.image", 17);
     if (extra) {
         while (*extra == ' ' || *extra == '\t')
             extra++;

@@ -351,6 +351,11 @@ int creator_install(struct creator *cr)
         if (cr->ks->url.seen && pkg_add_url(eng, &cr->ks->url) < 0)
             goto out;
     }
+    /* --base-on: the root is populated; its rpmdb is the installed set, so
+     * what is there stays (as dnf --installroot install); a fresh root has
+     * no rpmdb yet (a stat).  Before pkg_load: it makes whatprovides once. */
+    if (pkg_load_installed(eng, cr->instroot) < 0 || check_interrupt() < 0)
+        goto out;
     log_info("Loading repository metadata");
     if (pkg_load(eng) < 0 || check_interrupt() < 0)
         goto out;

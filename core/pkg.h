@@ -3,13 +3,14 @@
  *
  * Contract:
  *  - Call order: pkg_engine_new, pkg_add_repo/pkg_add_url/pkg_add_repofile
- *    (any number), pkg_load, pkg_resolve, pkg_download, pkg_install,
- *    pkg_engine_free.  Every int function returns 0, or -1 after log_fail()
- *    with the reason, in dnf 4.14's words where dnf has some: "No match for
- *    argument: foo" / "Module or Group 'g' is not available." then
- *    "Unable to find a match: foo @g" naming all of them; unsolvable
- *    problems as " Problem: ..." with libsolv's rule texts one per line
- *    ("package X is filtered out by exclude filtering" for exclusions);
+ *    (any number), pkg_load (pkg_load_installed before or after it, if at
+ *    all), pkg_resolve, pkg_download, pkg_install, pkg_engine_free.  Every
+ *    int function returns 0, or -1 after log_fail() with the reason, in
+ *    dnf 4.14's words where dnf has some: "No match for argument: foo" /
+ *    "Module or Group 'g' is not available." then "Unable to find a match:
+ *    foo @g" naming all of them; unsolvable problems as " Problem: ..."
+ *    with libsolv's rule texts one per line ("package X is filtered out by
+ *    exclude filtering" for exclusions);
  *    "Failed to download NEVRA from URL[, MIRROR URL...]: why"; rpm's
  *    problem strings.
  *  - Repositories: baseurl http://, https://, ftp://, file:// or an absolute
@@ -39,6 +40,14 @@
  *    are resumed.  Two builds may share cachedir: repository metadata and
  *    the package directory are locked (flock) while written; the second
  *    build waits.
+ *  - An already populated root (livecd-creator --base-on): pkg_load_installed
+ *    reads its rpmdb as the installed set, and resolution is then dnf's
+ *    `dnf --installroot ROOT install ...`: installed packages stay and are
+ *    not in the result; a named package with a better version available is
+ *    upgraded (best=1, SOLVER_FORCEBEST: as dnf install); installed packages
+ *    are never excluded nor erased.  A result entry replacing installed
+ *    packages (upgrade, downgrade, obsoletes) goes to rpm as an upgrade, so
+ *    rpm removes what it replaces; installonly kernels are added beside.
  *  - pkg_install installs the resolved set into root with its rpmdb at
  *    /usr/lib/sysimage/rpm (sqlite).  It is fork-safe: call it in a
  *    run_fork() child.  Scriptlet output goes to the log file.  At
@@ -92,6 +101,9 @@ int  pkg_add_url(struct pkg_engine *e, const struct ks_url *u);
  * and $arch are substituted.  Errors name FILE:LINE. */
 int  pkg_add_repofile(struct pkg_engine *e, const char *path);
 int  pkg_load(struct pkg_engine *e);
+/* The installed set: ROOT's rpmdb (ROOT/usr/lib/sysimage/rpm, sqlite) into
+ * @System, once; no rpmdb there = nothing to do (0).  Before pkg_resolve. */
+int  pkg_load_installed(struct pkg_engine *e, const char *root);
 int  pkg_resolve(struct pkg_engine *e, const struct ks_packages *req);
 int  pkg_download(struct pkg_engine *e);
 int  pkg_install(struct pkg_engine *e, const char *root, bool excludedocs,
@@ -147,6 +159,9 @@ struct pkg_engine {
     Map considered;
     bool have_considered;
     Queue result;                 /* solvable ids to install, NEVRA order */
+    Queue replaces;               /* parallel to result: 1 = replaces installed packages
+                                   * (rpm upgrade), 0 = plain install */
+    bool installed_loaded;        /* pkg_load_installed ran */
     strv_t keyfiles;              /* local copies of the gpgkey files (pkg_download) */
     strv_t nevras, paths;
     bool downloaded;

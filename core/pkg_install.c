@@ -8,6 +8,13 @@
  * audit, ima, fsverity, fapolicyd) are disabled: they act on the build host.
  * Signatures are not checked yet (digests are); rpm chroots itself for
  * scriptlets and returns to the original root afterwards.
+ *
+ * pkg_load_installed reads ROOT's rpmdb into @System with libsolvext's
+ * repo_add_rpmdb, which goes through librpm here (Debian builds it so): it
+ * takes %_dbpath (prefixed with the pool's rootdir) and %_db_backend from
+ * rpm's macros, so they are pushed as for the transaction and popped after.
+ * An entry of the result that replaces installed packages (e->replaces) is
+ * added as an upgrade, so rpm erases what it replaces.
  */
 #define _GNU_SOURCE
 #define KSC_PKG_INTERNAL
@@ -32,6 +39,10 @@
 #include <rpm/rpmps.h>
 #include <rpm/rpmtag.h>
 #include <rpm/rpmts.h>
+
+#include <solv/pool.h>
+#include <solv/repo.h>
+#include <solv/repo_rpmdb.h>
 
 #define RPMDB_PATH "/usr/lib/sysimage/rpm"
 
@@ -129,6 +140,85 @@ static void *notify(const void *arg, const rpmCallbackType what, const rpm_loff_
     return NULL;
 }
 
+/* rpm's configuration, once per process (a forked child inherits it) */
+static int rpm_config(void)
+{
+    static bool config_read;
+    if (config_read)
+        return 0;
+    if (rpmReadConfigFiles(NULL, NULL) != 0)
+        return log_fail("rpm: cannot read the rpm configuration");
+    config_read = true;
+    return 0;
+}
+
+int pkg_load_installed(struct pkg_engine *e, const char *root)
+{
+    if (!root || root[0] != '/')
+        return log_fail("pkg_load_installed: the root must be an absolute path");
+    if (e->installed_loaded)
+        return 0;
+    char *db = xasprintf("%s%s/rpmdb.sqlite", root, RPMDB_PATH);
+    bool have = path_exists(db);
+    free(db);
+    if (!have)
+        return 0;
+    rpmlogSetCallback(rpmlog_cb, NULL);
+    rpmSetVerbosity(log_get_level() == LOG_DEBUG ? RPMLOG_DEBUG : RPMLOG_WARNING);
+    if (rpm_config() < 0) {
+        rpmlogSetCallback(NULL, NULL);
+        return -1;
+    }
+    rpmPushMacro(NULL, "_dbpath", NULL, RPMDB_PATH, RMIL_CMDLINE);
+    rpmPushMacro(NULL, "_db_backend", NULL, "sqlite", RMIL_CMDLINE);
+    Pool *pool = e->pool;
+    /* REPO_USE_ROOTDIR: without it the rootdir is ignored (the host's db).
+     * Debian's libsolvext 0.7.23 leaks a few bytes per call here (its dbpath
+     * detection; tests/unit/test_pkg.c suppresses it for LeakSanitizer). */
+    pool_set_rootdir(pool, root);
+    int rc = repo_add_rpmdb(pool->installed, NULL, REPO_USE_ROOTDIR);
+    pool_set_rootdir(pool, NULL);
+    rpmPopMacro(NULL, "_db_backend");
+    rpmPopMacro(NULL, "_dbpath");
+    rpmlogSetCallback(NULL, NULL);
+    if (rc != 0)
+        return log_fail("cannot read the rpm database of %s%s: %s", root, RPMDB_PATH,
+                        pool_errstr(pool));
+    e->installed_loaded = true;
+    if (e->loaded) {
+        /* pkg_load made them without the installed packages */
+        pool_addfileprovides(pool);
+        pool_createwhatprovides(pool);
+    }
+    log_info("%d packages already installed in %s", pool->installed->nsolvables, root);
+    return 0;
+}
+
+/* repo --install: the repository configuration for the installed system */
+static int write_repo_confs(struct pkg_engine *e, const char *root)
+{
+    for (size_t i = 0; i < e->n_repos; i++) {
+        struct pkg_repo *r = e->repos[i];
+        if (!r->repo_conf)
+            continue;
+        char *dir = xasprintf("%s/etc/yum.repos.d", root);
+        char *file = xasprintf("%s/%s.repo", dir, r->name);
+        for (char *p = file + strlen(dir) + 1; *p; p++)
+            if (*p == '/')
+                *p = '_';
+        int wr = mkdir_p(dir, 0755) == 0 ? write_file(file, r->repo_conf, 0644) : -1;
+        if (wr < 0)
+            log_fail("cannot write %s: %s", file, strerror(errno));
+        else
+            log_verbose("Wrote %s (repo --install)", file);
+        free(dir);
+        free(file);
+        if (wr < 0)
+            return -1;
+    }
+    return 0;
+}
+
 static char *problems_str(rpmps ps)
 {
     size_t cap = 256, len = 0;
@@ -152,14 +242,13 @@ static char *problems_str(rpmps ps)
 
 int pkg_install(struct pkg_engine *e, const char *root, bool excludedocs, const char *inst_langs)
 {
-    static bool config_read;
     if (!e->downloaded || e->paths.n != (size_t)e->result.count)
         return log_fail("pkg_install: packages are not downloaded (pkg_download)");
     if (!root || root[0] != '/')
         return log_fail("pkg_install: the root must be an absolute path");
     if (!e->paths.n) {
         log_warn("Nothing to install");
-        return 0;
+        return write_repo_confs(e, root);
     }
     double t0 = now_seconds();
     char *dbdir = xasprintf("%s%s", root, RPMDB_PATH);
@@ -172,11 +261,8 @@ int pkg_install(struct pkg_engine *e, const char *root, bool excludedocs, const 
 
     rpmlogSetCallback(rpmlog_cb, NULL);
     rpmSetVerbosity(log_get_level() == LOG_DEBUG ? RPMLOG_DEBUG : RPMLOG_WARNING);
-    if (!config_read) {
-        if (rpmReadConfigFiles(NULL, NULL) != 0)
-            return log_fail("rpm: cannot read the rpm configuration");
-        config_read = true;
-    }
+    if (rpm_config() < 0)
+        return -1;
     /* macros first: the ts and db pick them up when created */
     strv_t pushed = { 0 };
 #define PUSH(name, val)                                                                            \
@@ -323,8 +409,10 @@ int pkg_install(struct pkg_engine *e, const char *root, bool excludedocs, const 
             headerFree(h);
             goto out;
         }
-        /* key = path, handed back by the INST_OPEN_FILE callback */
-        int r = rpmtsAddInstallElement(ts, h, (fnpyKey)path, 0, NULL);
+        /* key = path, handed back by the INST_OPEN_FILE callback; an
+         * upgrade when it replaces installed packages (pkg_solve.c) */
+        int upgrade = (int)i < e->replaces.count ? e->replaces.elements[i] : 0;
+        int r = rpmtsAddInstallElement(ts, h, (fnpyKey)path, upgrade, NULL);
         headerFree(h);
         if (r) {
             log_fail("%s: cannot add to the rpm transaction", path);
@@ -376,26 +464,8 @@ int pkg_install(struct pkg_engine *e, const char *root, bool excludedocs, const 
     }
     if (ctx.script_errors)
         log_warn("%d scriptlets failed (see the log)", ctx.script_errors);
-    /* repo --install: the repository configuration for the installed system */
-    for (size_t i = 0; i < e->n_repos; i++) {
-        struct pkg_repo *r = e->repos[i];
-        if (!r->repo_conf)
-            continue;
-        char *dir = xasprintf("%s/etc/yum.repos.d", root);
-        char *file = xasprintf("%s/%s.repo", dir, r->name);
-        for (char *p = file + strlen(dir) + 1; *p; p++)
-            if (*p == '/')
-                *p = '_';
-        int wr = mkdir_p(dir, 0755) == 0 ? write_file(file, r->repo_conf, 0644) : -1;
-        if (wr < 0)
-            log_fail("cannot write %s: %s", file, strerror(errno));
-        else
-            log_verbose("Wrote %s (repo --install)", file);
-        free(dir);
-        free(file);
-        if (wr < 0)
-            goto out;
-    }
+    if (write_repo_confs(e, root) < 0)
+        goto out;
     log_verbose("Installed %zu packages in %.1fs", ctx.done, now_seconds() - t0);
     ret = 0;
 out:

@@ -60,6 +60,7 @@ struct pkg_engine *pkg_engine_new(const struct pkg_engine_opts *o)
     pool_set_flag(e->pool, POOL_FLAG_WHATPROVIDESWITHDISABLED, 1);
     pool_set_installed(e->pool, repo_create(e->pool, "@System"));
     queue_init(&e->result);
+    queue_init(&e->replaces);
     return e;
 }
 
@@ -93,6 +94,7 @@ void pkg_engine_free(struct pkg_engine *e)
     free(e->repos);
     pkg__clear_result(e);
     queue_free(&e->result);
+    queue_free(&e->replaces);
     strv_free(&e->keyfiles);
     if (e->have_considered)
         map_free(&e->considered);
@@ -788,6 +790,17 @@ static bool cached_ok(strv_t *index, bool *dirty, const char *path, int type,
     return true;
 }
 
+/* A package of a local (file://) repository: a hard link into the cache
+ * instead of a copy when both are on one file system (dnf reads local
+ * packages in place; Koji still finds every package under the cache). */
+static bool link_local(const char *url, const char *dest)
+{
+    if (strncmp(url, "file://", 7) != 0)
+        return false;
+    unlink(dest);
+    return link(url + 7, dest) == 0;
+}
+
 int pkg_download(struct pkg_engine *e)
 {
     Pool *pool = e->pool;
@@ -841,6 +854,12 @@ int pkg_download(struct pkg_engine *e)
         strv_push(&e->paths, dest);
         if (cached_ok(&index, &dirty, dest, type, chk)) {
             log_debug("%s: in cache", dest);
+            free(url);
+            free(dest);
+            continue;
+        }
+        if (!e->cacheonly && link_local(url, dest) && cached_ok(&index, &dirty, dest, type, chk)) {
+            log_debug("%s: linked from the local repository", dest);
             free(url);
             free(dest);
             continue;

@@ -20,7 +20,16 @@
  *  - @core unless --nocore; installonlypkgs get SOLVER_MULTIVERSION;
  *  - every job carries SOLVER_FORCEBEST (best=1), SOLVER_WEAK with
  *    --ignorebroken; weak dependencies unless --exclude-weakdeps;
- *  - file lists: see resolve_once()/closure_hits().
+ *  - file lists: see resolve_once()/closure_hits();
+ *  - an installed set (pkg_load_installed, --base-on) as `dnf --installroot
+ *    ROOT install`: installed packages match specs and group members like
+ *    available ones (dnf's selectors hold both), so a request an installed
+ *    package satisfies keeps it, and with SOLVER_FORCEBEST (best=1) a named
+ *    package with a better version in the repositories is upgraded, as dnf
+ *    install does; dependencies that are installed stay at their version.
+ *    Installed packages are always considered (excludes do not hide them:
+ *    we never erase), the result holds only what rpm installs, with
+ *    e->replaces telling which entries replace installed packages.
  */
 #define _GNU_SOURCE
 #define KSC_PKG_INTERNAL
@@ -49,6 +58,7 @@
 void pkg__clear_result(struct pkg_engine *e)
 {
     queue_empty(&e->result);
+    queue_empty(&e->replaces);
     strv_free(&e->nevras);
     strv_free(&e->paths);
     e->downloaded = false;
@@ -614,7 +624,33 @@ static void report_problems(struct pkg_engine *e, Solver *solv, int np)
 struct nevra_id {
     char *nevra;
     Id p;
+    bool replaces;
 };
+
+/* Does installing P replace installed packages (upgrade, downgrade, change,
+ * reinstall, obsoletes)?  Then rpm must get it as an upgrade so it removes
+ * them.  Installonly packages (multiversion) are installed beside. */
+static bool replaces_installed(Transaction *trans, Id p)
+{
+    Pool *pool = trans->pool;
+    if (!pool->installed || !pool->installed->nsolvables)
+        return false;
+    Id t = transaction_type(trans, p, SOLVER_TRANSACTION_SHOW_ACTIVE |
+                                          SOLVER_TRANSACTION_SHOW_OBSOLETES |
+                                          SOLVER_TRANSACTION_SHOW_MULTIINSTALL);
+    return t != SOLVER_TRANSACTION_INSTALL && t != SOLVER_TRANSACTION_MULTIINSTALL &&
+           t != SOLVER_TRANSACTION_MULTIREINSTALL && t != SOLVER_TRANSACTION_IGNORE;
+}
+
+/* An installed package the transaction erases without a replacement: we
+ * only install, so it stays (libsolv never proposes this without
+ * SOLVER_FLAG_ALLOW_UNINSTALL; said in case it does). */
+static void warn_if_erased(Transaction *trans, Id p)
+{
+    if (transaction_type(trans, p, SOLVER_TRANSACTION_SHOW_OBSOLETES) == SOLVER_TRANSACTION_ERASE)
+        log_warn("%s would be removed; kscreate only installs: it stays",
+                 pool_solvid2str(trans->pool, p));
+}
 
 static int cmp_nevra(const void *a, const void *b)
 {
@@ -739,25 +775,41 @@ static int resolve_once(struct pkg_engine *e, const struct ks_packages *req, con
     }
     Transaction *trans = solver_create_transaction(solv);
     struct nevra_id *v = xcalloc((size_t)trans->steps.count + 1, sizeof *v);
-    size_t n = 0;
+    size_t n = 0, n_repl = 0;
     for (int i = 0; i < trans->steps.count; i++) {
         Id p = trans->steps.elements[i];
         Solvable *s = pool_id2solvable(pool, p);
-        if (s->repo == pool->installed || is_comps_name(pool_id2str(pool, s->name)))
+        if (s->repo == pool->installed) {
+            warn_if_erased(trans, p);
+            continue;
+        }
+        if (is_comps_name(pool_id2str(pool, s->name)))
             continue;
         v[n].nevra = xstrdup(pool_solvable2str(pool, s));
         v[n].p = p;
+        v[n].replaces = replaces_installed(trans, p);
+        if (v[n].replaces) {
+            Id old = transaction_obs_pkg(trans, p);
+            log_verbose("%s replaces the installed %s", v[n].nevra,
+                        old ? pool_solvid2str(pool, old) : "packages");
+            n_repl++;
+        }
         n++;
     }
     qsort(v, n, sizeof *v, cmp_nevra);
     for (size_t i = 0; i < n; i++) {
         queue_push(&e->result, v[i].p);
+        queue_push(&e->replaces, v[i].replaces);
         strv_push_take(&e->nevras, v[i].nevra);
     }
     free(v);
     transaction_free(trans);
     solver_free(solv);
-    log_verbose("Resolved %zu packages in %.2fs", n, now_seconds() - t0);
+    if (pool->installed && pool->installed->nsolvables)
+        log_verbose("Resolved %zu packages in %.2fs (%zu replace installed ones; %d installed)",
+                    n, now_seconds() - t0, n_repl, pool->installed->nsolvables);
+    else
+        log_verbose("Resolved %zu packages in %.2fs", n, now_seconds() - t0);
 out:
     if (!*retry)
         for (size_t i = 0; i < warnings->n; i++)

@@ -605,6 +605,29 @@ void sysconfig_log_ignored(const struct kickstart *ks)
     }
 }
 
+/* /etc/rpm/macros.imgcreate, as livecd-tools writes it: rpm (and dnf) in the
+ * running image keep %packages --excludedocs / --inst-langs, and do not look
+ * for file contexts unless SELinux is enforcing or permissive. */
+static int apply_rpm_macros(const struct kickstart *ks, const struct ks_sysconf *sc, const char *root)
+{
+    char *dir = path_join(root, "etc/rpm");
+    mkdir_p(dir, 0755);
+    char *path = path_join(dir, "macros.imgcreate");
+    bool selinux = sc->selinux.mode == KS_SELINUX_ENFORCING || sc->selinux.mode == KS_SELINUX_PERMISSIVE;
+    char *text = xasprintf("%s%s%s%s%s", ks->packages.excludedocs ? "%_excludedocs 1\n" : "",
+                           selinux ? "" : "%__file_context_path %{nil}\n",
+                           ks->packages.inst_langs ? "%_install_langs " : "",
+                           ks->packages.inst_langs ? ks->packages.inst_langs : "",
+                           ks->packages.inst_langs ? "\n" : "");
+    int rc = write_file(path, text, 0644);
+    if (rc < 0)
+        log_fail("cannot write %s: %s", path, strerror(errno));
+    free(text);
+    free(path);
+    free(dir);
+    return rc < 0 ? -1 : 0;
+}
+
 int sysconfig_apply_sc(const struct kickstart *ks, const struct ks_sysconf *sc, const char *root)
 {
     sysconfig_log_ignored(ks);
@@ -613,7 +636,8 @@ int sysconfig_apply_sc(const struct kickstart *ks, const struct ks_sysconf *sc, 
         apply_accounts(ks, sc, root) < 0 || network_apply(root, sc->networks, sc->n_networks) < 0 ||
         firewall_apply(root, &sc->firewall) < 0 || selinux_apply(root, &sc->selinux) < 0 ||
         apply_services(sc, root) < 0 || apply_auth(&sc->authselect, root) < 0 ||
-        apply_bootloader(&ks->bootloader, root) < 0 || empty_machine_id(root) < 0)
+        apply_bootloader(&ks->bootloader, root) < 0 || apply_rpm_macros(ks, sc, root) < 0 ||
+        empty_machine_id(root) < 0)
         return -1;
     return 0;
 }

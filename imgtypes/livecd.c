@@ -80,20 +80,72 @@ struct live_state {
 
 /* ------------------------------------------------------------------ mount */
 
+/* PROG in one of the image's program directories */
+static bool image_has_program(const char *root, const char *prog)
+{
+    static const char *const dirs[] = { "usr/bin", "usr/sbin", "bin", "sbin" };
+    for (size_t i = 0; i < sizeof dirs / sizeof dirs[0]; i++) {
+        char *p = xasprintf("%s/%s/%s", root, dirs[i], prog);
+        bool ok = access(p, X_OK) == 0;
+        free(p);
+        if (ok)
+            return true;
+    }
+    return false;
+}
+
+/* WORD appended to *ARGS unless it is there already */
+static void add_karg(char **args, const char *word)
+{
+    size_t n = strlen(word);
+    for (const char *p = *args; (p = strstr(p, word)); p += n)
+        if ((p == *args || p[-1] == ' ') && (p[n] == ' ' || !p[n]))
+            return;
+    char *r = xasprintf("%s%s%s", *args, **args ? " " : "", word);
+    free(*args);
+    *args = r;
+}
+
+/* The live kernel options after "root=live:CDLABEL=<label> ro rd.live.image",
+ * as livecd-tools: bootloader --append, rd.live.overlay.overlayfs with
+ * --flat-squashfs, quiet, rhgb when the image has plymouth, and no LUKS,
+ * MD or DM assembly by dracut (nothing to assemble on a live medium). */
+static char *live_kernel_args(const struct creator *cr)
+{
+    char *kargs = xstrdup(cr->kernel_args ? cr->kernel_args : "");
+    if (cr->flat_squashfs)
+        add_karg(&kargs, "rd.live.overlay.overlayfs");
+    add_karg(&kargs, "quiet");
+    if (image_has_program(cr->instroot, "plymouth") || image_has_program(cr->instroot, "rhgb"))
+        add_karg(&kargs, "rhgb");
+    static const char *const dracut_off[] = { "rd.luks=0", "rd.md=0", "rd.dm=0" };
+    for (size_t i = 0; i < 3; i++)
+        add_karg(&kargs, dracut_off[i]);
+    return kargs;
+}
+
+/* The label of rootfs.img: '_' and the ISO label, cut to ext4's 16 bytes, as
+ * livecd-tools: never the medium's own label, so LABEL=<volid> lookups (udev's
+ * by-label link, root=live:CDLABEL=) cannot land on the root file system. */
+static void rootfs_label(const struct creator *cr, char label[17])
+{
+    snprintf(label, 17, "_%s", cr->fslabel);
+}
+
 /* mkfs for the live root; with SOURCE_DATE_EPOCH the UUID, directory hash
  * seed and superblock times are derived from it. */
 static int live_mkfs(struct creator *cr, struct live_state *st)
 {
+    char label[17];
+    rootfs_label(cr, label);
     if (st->sde < 0)
-        return fs_mkfs(st->image, st->fstype, cr->fslabel, NULL);
+        return fs_mkfs(st->image, st->fstype, label, NULL);
     char uuid[37], seed[37], fake[32];
     reproducible_uuid(st->sde, "rootfs-uuid", uuid);
     reproducible_uuid(st->sde, "rootfs-hash-seed", seed);
     snprintf(fake, sizeof fake, "E2FSPROGS_FAKE_TIME=%lld", st->sde);
     char *mkfs = xasprintf("mkfs.%s", st->fstype);
     char *ext = xasprintf("hash_seed=%s", seed);
-    char label[17];
-    snprintf(label, sizeof label, "%s", cr->fslabel);
     const char *argv[] = { mkfs, "-F", "-q", "-L", label, "-U", uuid, "-E", ext, st->image, NULL };
     const char *env[] = { fake, NULL };
     struct run_opts o = { .env = env };
@@ -181,7 +233,9 @@ static int live_mount(struct creator *cr)
     }
     st->size = (uint64_t)mib << 20;
     st->image = path_join(cr->workdir, "rootfs.img");
-    log_verbose("live root: %s, %ld MiB %s, label %s", st->image, mib, st->fstype, cr->fslabel);
+    char label[17];
+    rootfs_label(cr, label);
+    log_verbose("live root: %s, %ld MiB %s, label %s", st->image, mib, st->fstype, label);
     char *flat_tree = NULL;
     bool have_image = false;
     if (cr->compression_from_base && !cr->base_on)
@@ -556,12 +610,7 @@ out:
 
 static int write_configs(struct creator *cr, struct live_state *st, const struct staged_kernels *sk)
 {
-    char *kargs = xstrdup(cr->kernel_args ? cr->kernel_args : "");
-    if (cr->flat_squashfs && !strstr(kargs, "rd.live.overlay.overlayfs")) {
-        char *k2 = xasprintf("%s%srd.live.overlay.overlayfs", kargs, *kargs ? " " : "");
-        free(kargs);
-        kargs = k2;
-    }
+    char *kargs = live_kernel_args(cr);
     struct bootcfg_vars v = {
         .title = cr->title ? cr->title : cr->fslabel,
         .product = cr->product,
@@ -574,9 +623,11 @@ static int write_configs(struct creator *cr, struct live_state *st, const struct
     struct bootcfg_kernel *ks = xcalloc(sk->vers.n, sizeof *ks);
     for (size_t i = 0; i < sk->vers.n; i++)
         ks[i] = (struct bootcfg_kernel){ sk->vers.v[i], sk->kernel.v[i], sk->initrd.v[i] };
-    /* media check entries: our ISOs always carry the data (rd.live.check
-     * needs checkisomd5 in the initramfs to act on it) */
-    const bool check = true;
+    /* media check entries as livecd-tools: only when the image has
+     * checkisomd5 (dracut's rd.live.check runs it); the data is always there */
+    const bool check = image_has_program(cr->instroot, "checkisomd5");
+    if (!check)
+        log_verbose("no checkisomd5 in the image (isomd5sum): no media check entries");
     const char *datadir = cr->datadir ? cr->datadir : "config";
     int rc = 0;
     if (!st->grub_bios) {
@@ -782,7 +833,7 @@ static int rebuild_reproducible(struct creator *cr, struct live_state *st)
         char uuid[37], seed[37], label[17];
         reproducible_uuid(st->sde, "rootfs-uuid", uuid);
         reproducible_uuid(st->sde, "rootfs-hash-seed", seed);
-        snprintf(label, sizeof label, "%s", cr->fslabel);
+        rootfs_label(cr, label);
         char *mkfs = xasprintf("mkfs.%s", st->fstype), *ext = xasprintf("hash_seed=%s", seed);
         r = fs_make_sparse(fresh, st->size);
         const char *argv[] = { mkfs, "-F", "-q", "-L", label, "-U", uuid, "-E", ext, "-d", cr->instroot, fresh, NULL };

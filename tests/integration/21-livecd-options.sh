@@ -30,6 +30,7 @@ repo --name=fixture --baseurl=${BASEURL:-file://$REPO}
 kernel
 dracut
 ${NOSYSLINUX:-syslinux}
+${NOMD5:-isomd5sum}
 grub2-efi-x64
 grub2-efi-x64-cdboot
 grub2-pc
@@ -88,6 +89,12 @@ ok $([ "$vol" = "Fixture-Live-Koji-1" ]; echo $?) "-f sets the volume id"
 ok $(checkisomd5 "$ISO" >/dev/null 2>&1; echo $?) "checkisomd5 passes"
 ok $(cd "$T/koji" && sha256sum -c --status Fixture-Live-Koji-1-CHECKSUM; echo $?) "SHA-256 CHECKSUM file verifies"
 ok $(sqfs_comp "$ISO" | grep -q "Compression xz"; echo $?) "default compression xz"
+unsquashfs -q -n -d "$T/kojisq" "$T/sq.img" LiveOS/rootfs.img >/dev/null 2>&1
+ok $([ "$(e2label "$T/kojisq/LiveOS/rootfs.img" 2>/dev/null)" = "_Fixture-Live-Ko" ]; echo $?) \
+   "rootfs.img labelled '_' + the label, cut to 16 (never the medium's own label), as upstream"
+ok $([ "$(debugfs -R "cat /etc/rpm/macros.imgcreate" "$T/kojisq/LiveOS/rootfs.img" 2>/dev/null)" = '%__file_context_path %{nil}' ]; echo $?) \
+   "/etc/rpm/macros.imgcreate as upstream (no SELinux: no file contexts)"
+rm -rf "$T/kojisq"
 list=$(bsdtar -tf "$ISO" | sed 's|^\./||')
 for f in images/eltorito.img boot/grub2/grub.cfg boot/grub2/i386-pc/boot_hybrid.img EFI/BOOT/grub.cfg \
          EFI/BOOT/BOOTX64.EFI images/pxeboot/vmlinuz images/pxeboot/initrd.img LiveOS/squashfs.img; do
@@ -103,8 +110,9 @@ ok $(grep -q "rd.live.check" "$T/grub.cfg" && grep -q nomodeset "$T/grub.cfg"; e
 # ---- --syslinux --flat-squashfs --compression-type "gzip ARGS" --title --product
 #      --dracut-conf-args -p --nomacboot --resultdir --skip-minimize --releasever --nocleanup -o
 mkdir -p "$T/rel/42" && ln -s "$REPO"/* "$T/rel/42/"
-# (no syslinux in %packages: --syslinux adds it, as upstream)
-NOSYSLINUX="#" BASEURL="file://$T/rel/\$releasever" ks "$T/rel.ks" options
+# (no syslinux in %packages: --syslinux adds it, as upstream; no isomd5sum: no
+# media check entries)
+NOMD5="#" NOSYSLINUX="#" BASEURL="file://$T/rel/\$releasever" ks "$T/rel.ks" options
 t0=$(date +%s.%N)
 "$LC" -c "$T/rel.ks" -f OPTS --syslinux --flat-squashfs --compression-type "gzip -b 256K -Xcompression-level 1" \
     --title "Opt Title" --product "Opt Product" -p --nomacboot --skip-minimize --releasever 42 \
@@ -124,6 +132,7 @@ bsdtar -xOf "$ISO2" isolinux/isolinux.cfg >"$T/iso.cfg"
 ok $(grep -q "menu title Opt Title" "$T/iso.cfg"; echo $?) "--title in the menu"
 ok $(grep -q "Start Opt Product" "$T/iso.cfg"; echo $?) "--product in the entries"
 ok $(grep -q "rd.live.overlay.overlayfs" "$T/iso.cfg"; echo $?) "--flat-squashfs adds rd.live.overlay.overlayfs"
+ok $(! grep -q "rd.live.check" "$T/iso.cfg" && grep -q "nomodeset" "$T/iso.cfg"; echo $?) "no checkisomd5 in the image: no media check entry, as upstream"
 sqfs_comp "$ISO2" >"$T/sq2.txt"
 ok $(grep -q "Compression gzip" "$T/sq2.txt" && grep -q "Block size 262144" "$T/sq2.txt"; echo $?) "--compression-type with arguments"
 unsquashfs -l "$T/sq.img" >"$T/sq2.list" 2>/dev/null
@@ -174,8 +183,8 @@ ok $(debugfs -R "ls -l /run" "$T/based.img" 2>/dev/null | grep -q hostroot; [ $?
 ok $(! grep -q "INFO\|Installing\|Wrote\|minimized" "$T/based.out"; echo $?) "-q: no progress output (only the shell's own)"
 
 # ---- --compression-type None: the --base-on image's compressor (gzip there, not the default xz)
-"$LC" -c "$T/live.ks" -f NONE -b "$ISO2" -l --compression-type None --skip-minimize -t "$W" -o "$T/out8" \
-    </dev/null >"$T/none.out" 2>&1
+"$LC" -c "$T/live.ks" -f NONE -b "$ISO2" --compression-type None --skip-minimize -t "$W" -o "$T/out8" \
+    >"$T/none.out" 2>&1
 st=$?
 ok $st "--base-on the flat gzip ISO with --compression-type None"
 [ $st -eq 0 ] || diag "$(tail -n 5 "$T/none.out")"

@@ -43,7 +43,7 @@ bootloader --timeout=3 --append="quiet" --iscrypted --password=grub.pbkdf2.sha51
 reboot
 text
 part / --size 300 --fstype ext4
-%packages
+%packages --excludedocs --inst-langs=de_DE:fr_FR
 @core
 %end
 %post --erroronfail --log=/root/ks-post.log
@@ -78,6 +78,8 @@ mount -o loop,ro "$IMG" "$M"
 ok $? "image mounts"
 f() { cat "$M/$1" 2>/dev/null; }
 sm() { stat -c '%a %u %g' "$M/$1" 2>/dev/null; }
+ok $([ "$(f etc/rpm/macros.imgcreate)" = $'%_excludedocs 1\n%_install_langs de_DE:fr_FR' ]; echo $?) \
+   "rpm macros for the running image: excludedocs, inst-langs; SELinux permissive keeps file contexts"
 ok $(grep -qx 'LANG="de_DE.UTF-8"' "$M/etc/locale.conf"; echo $?) "lang -> locale.conf"
 ok $(grep -qx 'KEYMAP=de-nodeadkeys' "$M/etc/vconsole.conf"; echo $?) "keyboard --vckeymap -> vconsole.conf"
 k=$M/etc/X11/xorg.conf.d/00-keyboard.conf

@@ -34,3 +34,14 @@ fixture_distro() {
     "$KSC_SRCDIR/tests/fixtures/mkdistro.sh" "$KSC_FIXTURES/distro" >&2 || return 1
     echo "$KSC_FIXTURES/distro"
 }
+# fixture_live_ks REPO [LINE...]: a small bootable live kickstart of the fixture
+# distribution on stdout (256 MiB root, serial console); each LINE (a package,
+# or "%end" and then script sections) is added to %packages before its %end
+fixture_live_ks() {
+    local repo=$1; shift
+    printf '%s\n' "lang en_US.UTF-8" "timezone UTC --utc" "rootpw --plaintext kscreate-test" \
+        'bootloader --timeout=1 --append="console=ttyS0 quiet"' "part / --size 256 --fstype ext4" \
+        "repo --name=fixture --baseurl=file://$repo" "" "%packages" "@core" kernel dracut grub2-efi-x64 \
+        grub2-efi-x64-cdboot grub2-pc "$@"
+    case " $* " in *" %end "*) ;; *) echo "%end";; esac
+}

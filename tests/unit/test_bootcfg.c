@@ -96,10 +96,10 @@ int main(void)
     out = NULL;
 
     char *k = bootcfg_live_kargs("My Live", "  quiet rhgb");
-    is_str(k, "root=live:CDLABEL=My\\x20Live rd.live.image quiet rhgb", "live kargs, label blank encoded");
+    is_str(k, "root=live:CDLABEL=My\\x20Live ro rd.live.image quiet rhgb", "live kargs, label blank encoded");
     free(k);
     k = bootcfg_live_kargs("F-Live", NULL);
-    is_str(k, "root=live:CDLABEL=F-Live rd.live.image", "live kargs without extra");
+    is_str(k, "root=live:CDLABEL=F-Live ro rd.live.image", "live kargs without extra");
     free(k);
 
     /* file round trip */
