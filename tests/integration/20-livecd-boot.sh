@@ -91,7 +91,7 @@ ok $([ "$vol" = "KSC-TEST-LIVE" ]; echo $?) "volume id is the label ($vol)"
 ok $([ "$(dd if="$ISO" bs=1 skip=510 count=2 2>/dev/null | od -An -tx1 | tr -d ' ')" = "55aa" ]; echo $?) "hybrid MBR signature"
 ok $([ "$(dd if="$ISO" bs=1 skip=512 count=8 2>/dev/null)" = "EFI PART" ]; echo $?) "GPT header"
 bsdtar -xOf "$ISO" isolinux/isolinux.cfg > "$T/isolinux.cfg" 2>/dev/null
-ok $(grep -q "root=live:CDLABEL=KSC-TEST-LIVE rd.live.image.*console=ttyS0" "$T/isolinux.cfg"; echo $?) "kernel line has root=live:CDLABEL and bootloader --append"
+ok $(grep -q "root=live:CDLABEL=KSC-TEST-LIVE ro rd.live.image.*console=ttyS0" "$T/isolinux.cfg"; echo $?) "kernel line has root=live:CDLABEL and bootloader --append"
 
 for combo in "bios cdrom" "uefi cdrom" "bios disk" "uefi disk"; do
     set -- $combo
