@@ -610,22 +610,14 @@ void sysconfig_log_ignored(const struct kickstart *ks)
  * for file contexts unless SELinux is enforcing or permissive. */
 static int apply_rpm_macros(const struct kickstart *ks, const struct ks_sysconf *sc, const char *root)
 {
-    char *dir = path_join(root, "etc/rpm");
-    mkdir_p(dir, 0755);
-    char *path = path_join(dir, "macros.imgcreate");
     bool selinux = sc->selinux.mode == KS_SELINUX_ENFORCING || sc->selinux.mode == KS_SELINUX_PERMISSIVE;
+    const char *langs = ks->packages.inst_langs;
     char *text = xasprintf("%s%s%s%s%s", ks->packages.excludedocs ? "%_excludedocs 1\n" : "",
-                           selinux ? "" : "%__file_context_path %{nil}\n",
-                           ks->packages.inst_langs ? "%_install_langs " : "",
-                           ks->packages.inst_langs ? ks->packages.inst_langs : "",
-                           ks->packages.inst_langs ? "\n" : "");
-    int rc = write_file(path, text, 0644);
-    if (rc < 0)
-        log_fail("cannot write %s: %s", path, strerror(errno));
+                           selinux ? "" : "%__file_context_path %{nil}\n", langs ? "%_install_langs " : "",
+                           langs ? langs : "", langs ? "\n" : "");
+    int rc = root_write(root, "etc/rpm/macros.imgcreate", text, 0644);
     free(text);
-    free(path);
-    free(dir);
-    return rc < 0 ? -1 : 0;
+    return rc;
 }
 
 int sysconfig_apply_sc(const struct kickstart *ks, const struct ks_sysconf *sc, const char *root)

@@ -46,6 +46,7 @@
 #include "../core/mount.h"
 #include "../core/reproducible.h"
 #include "../core/run.h"
+#include "../core/rootfile.h"
 #include "../core/squashfs.h"
 #include "../core/util.h"
 
@@ -80,13 +81,14 @@ struct live_state {
 
 /* ------------------------------------------------------------------ mount */
 
-/* PROG in one of the image's program directories */
+/* PROG in one of the image's program directories (rootfile.h: symlinks are
+ * resolved inside the image, never on the host) */
 static bool image_has_program(const char *root, const char *prog)
 {
-    static const char *const dirs[] = { "usr/bin", "usr/sbin", "bin", "sbin" };
+    static const char *const dirs[] = { "/usr/bin", "/usr/sbin", "/bin", "/sbin" };
     for (size_t i = 0; i < sizeof dirs / sizeof dirs[0]; i++) {
-        char *p = xasprintf("%s/%s/%s", root, dirs[i], prog);
-        bool ok = access(p, X_OK) == 0;
+        char *p = xasprintf("%s/%s", dirs[i], prog);
+        bool ok = root_is_exec(root, p);
         free(p);
         if (ok)
             return true;
