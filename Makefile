@@ -3,6 +3,7 @@
 #   make deps      install every build, test and runtime dependency (Debian 12, root)
 #   make           build the library, the tools and the unit tests into build/
 #   make check     install dependencies, build, run every test (prove/TAP)
+#   make check-fresh  run `make demo` and `make check` in a fresh Debian 12 root
 #   make demo      build a bootable live ISO from config/demo-live.ks against a
 #                  local fixture repository made here
 #   make install   install the tools (PREFIX, DESTDIR)
@@ -47,10 +48,11 @@ DEPS_RUN   := e2fsprogs squashfs-tools mtools dosfstools util-linux rpm qemu-uti
 DEPS_TEST  := createrepo-c cpio zstd xz-utils gzip qemu-system-x86 ovmf grub-common \
               grub-efi-amd64-bin grub2-common syslinux-common isolinux busybox-static \
               dmsetup python3 perl clang libclang-rt-14-dev isomd5sum kmod file \
-              libarchive-tools grub-pc-bin extlinux libvirt-clients bmap-tools dnf gnupg time xorriso
+              libarchive-tools grub-pc-bin extlinux libvirt-clients libxml2-utils bmap-tools dnf gnupg \
+              time xorriso debootstrap git
 DEPS       := $(sort $(DEPS_BUILD) $(DEPS_RUN) $(DEPS_TEST))
 
-.PHONY: all deps check unit integration demo install clean fixtures distclean bench
+.PHONY: all deps check check-fresh unit integration demo install clean fixtures distclean bench
 
 all: $(LIB) $(TOOLS) $(TOOL_LINKS) $(UNIT_TESTS)
 
@@ -94,6 +96,11 @@ check: deps
 	    ASAN_OPTIONS=detect_leaks=1 \
 	    prove -f $(UNIT_TESTS) $(UNIT_TESTS:$(BUILD)/%=build-asan/%) \
 	    $(sort $(wildcard tests/integration/*.sh))
+
+# The README's two commands on a fresh Debian 12 minbase root (debootstrap,
+# cached as a tarball), with the current commit cloned under /root/project.
+check-fresh: deps
+	tests/fresh/check-fresh.sh
 
 unit: all
 	prove -f $(UNIT_TESTS)

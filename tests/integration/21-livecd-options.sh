@@ -66,7 +66,10 @@ ok $(grep -q "must have at least one repository" "$T/err"; echo $?) "  ... with 
 is_rc "$(rc "$LC" -c "$T/live.ks" --pkgverify-level all -t "$W")" 1 "--pkgverify-level all without --repo"
 is_rc "$(rc "$LC" -c "$T/bad.ks" -t "$W")" 1 "kickstart error"
 if command -v setpriv >/dev/null; then
-    is_rc "$(rc setpriv --reuid=65534 --regid=65534 --clear-groups "$LC" -c "$T/live.ks")" 1 "not root"
+    # a copy that uid 65534 can reach wherever the checkout is (/root included)
+    cp "$LC" "$T/livecd-creator" && chmod 0755 "$T/livecd-creator"
+    is_rc "$(rc setpriv --reuid=65534 --regid=65534 --clear-groups "$T/livecd-creator" -c "$T/live.ks")" 1 "not root"
+    ok $(grep -q "You must run livecd-creator as root" "$T/err"; echo $?) "  ... with upstream's message"
 fi
 
 # ---- Koji: livecd-creator -c KS -d -v --logfile LOG --cache DIR -f VOLID in a working dir
