@@ -30,7 +30,7 @@ endif
 ALL_CFLAGS := -std=gnu17 -Wall -Wextra -Werror -D_FILE_OFFSET_BITS=64 \
               -DKSC_DATADIR='"$(DATADIR)"' -I. $(PKG_CFLAGS) $(CFLAGS)
 
-LIB_SRCS   := $(sort $(wildcard core/*.c kickstart/*.c imgtypes/*.c))
+LIB_SRCS   := $(sort $(wildcard core/base/*.c kickstart/*.c core/*.c imgtypes/*.c))
 LIB_OBJS   := $(LIB_SRCS:%.c=$(BUILD)/%.o)
 LIB        := $(BUILD)/libkscreate.a
 TOOL_SRCS  := $(sort $(wildcard tools/*.c))
@@ -40,7 +40,7 @@ UNIT_SRCS  := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_TESTS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 
 # Debian packages: build, runtime, test
-DEPS_BUILD := build-essential pkg-config libsolv-dev libsolvext-dev librpm-dev \
+DEPS_BUILD := build-essential pkg-config python3 libsolv-dev libsolvext-dev librpm-dev \
               libcurl4-openssl-dev libarchive-dev libisoburn-dev libcrypt-dev \
               libfdisk-dev libcreaterepo-c-dev libssl-dev
 DEPS_RUN   := e2fsprogs squashfs-tools mtools dosfstools util-linux rpm qemu-utils \
@@ -54,9 +54,15 @@ DEPS       := $(sort $(DEPS_BUILD) $(DEPS_RUN) $(DEPS_TEST))
 
 .PHONY: all deps check check-fresh unit integration demo install clean fixtures distclean bench
 
-all: $(LIB) $(TOOLS) $(TOOL_LINKS) $(UNIT_TESTS)
+all: $(LIB) $(TOOLS) $(TOOL_LINKS) $(UNIT_TESTS) $(BUILD)/layers.ok
 
-$(BUILD)/%.o: %.c $(wildcard core/*.h kickstart/*.h imgtypes/*.h)
+# The layer rules (docs/architecture.md): no include or symbol pointing to a
+# higher layer, no circle between modules.  The build fails on a violation.
+$(BUILD)/layers.ok: tests/arch/layers.py $(LIB) $(wildcard tools/*.c core/base/*.h kickstart/*.h core/*.h imgtypes/*.h)
+	@python3 tests/arch/layers.py --objs $(BUILD) .
+	@touch $@
+
+$(BUILD)/%.o: %.c $(wildcard core/base/*.h kickstart/*.h core/*.h imgtypes/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 

@@ -1,8 +1,9 @@
 /* bootcfg.c - see bootcfg.h */
 #define _GNU_SOURCE
-#include "bootcfg.h"
-#include "log.h"
-#include "util.h"
+#include "core/bootcfg.h"
+#include "core/base/log.h"
+#include "core/base/strbuf.h"
+#include "core/base/util.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -10,25 +11,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-struct sbuf { char *s; size_t n, cap; };
-
-static void sb_add(struct sbuf *b, const char *s, size_t n)
-{
-    if (b->n + n + 1 > b->cap) {
-        b->cap = (b->n + n + 1) * 2;
-        b->s = xrealloc(b->s, b->cap);
-    }
-    memcpy(b->s + b->n, s, n);
-    b->n += n;
-    b->s[b->n] = 0;
-}
-
 static bool is_word_start(char c) { return c >= 'A' && c <= 'Z'; }
 static bool is_word_char(char c) { return is_word_start(c) || (c >= '0' && c <= '9') || c == '_'; }
 
 int bootcfg_subst(const char *text, const struct bootcfg_vars *v, const char *where, char **out)
 {
-    struct sbuf b = { 0 };
+    struct strbuf b = { 0 };
     char num[32], num10[32];
     int t = v->timeout < 0 ? 0 : v->timeout;
     snprintf(num, sizeof num, "%d", t);
@@ -49,7 +37,6 @@ int bootcfg_subst(const char *text, const struct bootcfg_vars *v, const char *wh
         vars[7].val = dflt;
     }
     unsigned line = 1;
-    sb_add(&b, "", 0);
     for (const char *p = text; *p;) {
         if (*p == '@' && is_word_start(p[1])) {
             const char *e = p + 1;
@@ -66,28 +53,28 @@ int bootcfg_subst(const char *text, const struct bootcfg_vars *v, const char *wh
                     }
                 if (!known) {
                     free(dflt);
-                    free(b.s);
+                    strbuf_free(&b);
                     return log_fail("%s:%u: unknown placeholder @%.*s@", where ? where : "template",
                                     line, (int)wl, p + 1);
                 }
                 if (!val) {
                     free(dflt);
-                    free(b.s);
+                    strbuf_free(&b);
                     return log_fail("%s:%u: no value for placeholder @%.*s@",
                                     where ? where : "template", line, (int)wl, p + 1);
                 }
-                sb_add(&b, val, strlen(val));
+                strbuf_addn(&b, val, strlen(val));
                 p = e + 1;
                 continue;
             }
         }
         if (*p == '\n')
             line++;
-        sb_add(&b, p, 1);
+        strbuf_addn(&b, p, 1);
         p++;
     }
     free(dflt);
-    *out = b.s;
+    *out = strbuf_take(&b);
     return 0;
 }
 
@@ -116,42 +103,28 @@ int bootcfg_write(const char *tmpl, const char *out, const struct bootcfg_vars *
 
 char *bootcfg_live_kargs(const char *label, const char *extra)
 {
-    struct sbuf b = { 0 };
+    struct strbuf b = { 0 };
     const char *pre = "root=live:CDLABEL=";
-    sb_add(&b, pre, strlen(pre));
+    strbuf_addn(&b, pre, strlen(pre));
     for (const char *p = label ? label : ""; *p; p++) {
         if (*p == ' ')
-            sb_add(&b, "\\x20", 4);
+            strbuf_addn(&b, "\\x20", 4);
         else
-            sb_add(&b, p, 1);
+            strbuf_addn(&b, p, 1);
     }
-    sb_add(&b, " ro rd.live.image", 17);
+    strbuf_addn(&b, " ro rd.live.image", 17);
     if (extra) {
         while (*extra == ' ' || *extra == '\t')
             extra++;
         if (*extra) {
-            sb_add(&b, " ", 1);
-            sb_add(&b, extra, strlen(extra));
+            strbuf_addn(&b, " ", 1);
+            strbuf_addn(&b, extra, strlen(extra));
         }
     }
-    return b.s;
+    return strbuf_take(&b);
 }
 
 /* ---- menu entries ---- */
-
-static void sb_printf(struct sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void sb_printf(struct sbuf *b, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    char *s = NULL;
-    int n = vasprintf(&s, fmt, ap);
-    va_end(ap);
-    if (n < 0)
-        abort();
-    sb_add(b, s, (size_t)n);
-    free(s);
-}
 
 static char *entry_name(const struct bootcfg_vars *v, const struct bootcfg_kernel *k, size_t i)
 {
@@ -174,42 +147,41 @@ static char *kline(const struct bootcfg_vars *v, const char *extra)
 char *bootcfg_isolinux_entries(const struct bootcfg_vars *v, const struct bootcfg_kernel *k,
                                size_t n, bool check)
 {
-    struct sbuf b = { 0 };
-    sb_add(&b, "", 0);
+    struct strbuf b = { 0 };
     for (size_t i = 0; i < n; i++) {
         char *name = entry_name(v, k, i), *args = kline(v, NULL);
-        sb_printf(&b, "label linux%zu\n  menu label ^Start %s\n  kernel %s\n  append initrd=%s %s\n%s",
+        strbuf_printf(&b, "label linux%zu\n  menu label ^Start %s\n  kernel %s\n  append initrd=%s %s\n%s",
                   i, name, k[i].kernel, k[i].initrd, args, i == 0 ? "  menu default\n" : "");
         free(name);
         free(args);
     }
-    sb_printf(&b, "menu separator\nmenu begin ^Troubleshooting\n  menu title Troubleshooting\n");
+    strbuf_printf(&b, "menu separator\nmenu begin ^Troubleshooting\n  menu title Troubleshooting\n");
     for (size_t i = 0; i < n; i++) {
         char *name = entry_name(v, k, i), *args = kline(v, "nomodeset");
-        sb_printf(&b, "label basic%zu\n  menu label Start %s in ^basic graphics mode.\n  kernel %s\n"
+        strbuf_printf(&b, "label basic%zu\n  menu label Start %s in ^basic graphics mode.\n  kernel %s\n"
                       "  append initrd=%s %s\n  text help\n      Try this option out if you're having "
                       "trouble starting.\n  endtext\n",
                   i, name, k[i].kernel, k[i].initrd, args);
         free(args);
         if (check) {
             args = kline(v, "rd.live.check");
-            sb_printf(&b, "label check%zu\n  menu label ^Test this media & start %s\n  kernel %s\n"
+            strbuf_printf(&b, "label check%zu\n  menu label ^Test this media & start %s\n  kernel %s\n"
                           "  append initrd=%s %s\n",
                       i, name, k[i].kernel, k[i].initrd, args);
             free(args);
         }
         free(name);
     }
-    sb_printf(&b, "menu separator\nlabel local\n  menu label Boot from ^local drive\n  localboot 0xffff\n"
+    strbuf_printf(&b, "menu separator\nlabel local\n  menu label Boot from ^local drive\n  localboot 0xffff\n"
                   "menu separator\nlabel returntomain\n  menu label Return to ^main menu.\n  menu exit\n"
                   "menu end\n");
-    return b.s;
+    return strbuf_take(&b);
 }
 
-static void grub_entry(struct sbuf *b, const char *tab, const char *title, const struct bootcfg_kernel *k,
+static void grub_entry(struct strbuf *b, const char *tab, const char *title, const struct bootcfg_kernel *k,
                        const char *args)
 {
-    sb_printf(b, "%smenuentry '%s' --class fedora --class gnu-linux --class gnu --class os {\n"
+    strbuf_printf(b, "%smenuentry '%s' --class fedora --class gnu-linux --class gnu --class os {\n"
                  "%s\tlinux %s %s\n%s\tinitrd %s\n%s}\n",
               tab, title, tab, k->kernel, args, tab, k->initrd, tab);
 }
@@ -217,8 +189,7 @@ static void grub_entry(struct sbuf *b, const char *tab, const char *title, const
 char *bootcfg_grub_entries(const struct bootcfg_vars *v, const struct bootcfg_kernel *k, size_t n,
                            bool check, bool bios)
 {
-    struct sbuf b = { 0 };
-    sb_add(&b, "", 0);
+    struct strbuf b = { 0 };
     for (size_t i = 0; i < n; i++) {
         char *name = entry_name(v, k, i), *args = kline(v, NULL);
         char *t = xasprintf("Start %s", name);
@@ -234,7 +205,7 @@ char *bootcfg_grub_entries(const struct bootcfg_vars *v, const struct bootcfg_ke
         }
         free(name);
     }
-    sb_printf(&b, "submenu 'Troubleshooting -->' {\n");
+    strbuf_printf(&b, "submenu 'Troubleshooting -->' {\n");
     for (size_t i = 0; i < n; i++) {
         char *name = entry_name(v, k, i), *args = kline(v, "nomodeset");
         char *t = xasprintf("Start %s in basic graphics mode", name);
@@ -244,10 +215,10 @@ char *bootcfg_grub_entries(const struct bootcfg_vars *v, const struct bootcfg_ke
         free(name);
     }
     if (bios)
-        sb_printf(&b, "\tmenuentry 'Boot first drive' --class fedora --class gnu-linux --class gnu --class os {\n"
+        strbuf_printf(&b, "\tmenuentry 'Boot first drive' --class fedora --class gnu-linux --class gnu --class os {\n"
                       "\t\tchainloader (hd0)+1\n\t}\n"
                       "\tmenuentry 'Boot second drive' --class fedora --class gnu-linux --class gnu --class os {\n"
                       "\t\tchainloader (hd1)+1\n\t}\n");
-    sb_printf(&b, "}\n");
-    return b.s;
+    strbuf_printf(&b, "}\n");
+    return strbuf_take(&b);
 }

@@ -1,9 +1,9 @@
 /* bootloader_disk.c - see bootloader_disk.h */
 #define _GNU_SOURCE
-#include "bootloader_disk.h"
-#include "log.h"
-#include "run.h"
-#include "util.h"
+#include "core/bootloader_disk.h"
+#include "core/base/log.h"
+#include "core/base/run.h"
+#include "core/base/util.h"
 
 #include <dirent.h>
 #include <errno.h>

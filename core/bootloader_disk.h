@@ -27,7 +27,7 @@
 
 #include <stdbool.h>
 
-#include "partition.h"
+#include "core/partition.h"
 
 struct bootdisk_opts {
     const char *instroot;

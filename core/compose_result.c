@@ -1,9 +1,10 @@
 /* compose_result.c - see compose_result.h */
 #define _GNU_SOURCE
-#include "compose_result.h"
-#include "log.h"
-#include "manifest.h"
-#include "util.h"
+#include "core/compose_result.h"
+#include "core/base/strv.h"
+#include "core/base/log.h"
+#include "core/manifest.h"
+#include "core/base/util.h"
 
 #include <archive.h>
 #include <archive_entry.h>

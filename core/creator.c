@@ -1,14 +1,15 @@
 /* creator.c - see creator.h */
 #define _GNU_SOURCE
-#include "creator.h"
-#include "cleanup.h"
-#include "log.h"
-#include "mount.h"
-#include "pkg.h"
-#include "run.h"
-#include "scripts.h"
-#include "sysconfig.h"
-#include "util.h"
+#include "core/creator.h"
+#include "core/base/strv.h"
+#include "core/base/cleanup.h"
+#include "core/base/log.h"
+#include "core/base/mount.h"
+#include "core/pkg.h"
+#include "core/base/run.h"
+#include "core/scripts.h"
+#include "core/sysconfig.h"
+#include "core/base/util.h"
 
 #include <errno.h>
 #include <libgen.h>
@@ -133,7 +134,7 @@ int creator_parse_ks(const char *path, const char *what, struct kickstart **out)
 int creator_init(struct creator *cr)
 {
     if (!cr->type)
-        cr->type = &imgtype_livecd;
+        return log_fail("no image type given");
     if (!cr->ksfile)
         return log_fail("no kickstart file given (-c)");
     /* %pre runs on the host first: it may write files a later %include reads */

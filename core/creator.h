@@ -11,8 +11,8 @@
 
 #include <stdbool.h>
 
-#include "../imgtypes/imgtype.h"
-#include "../kickstart/ks.h"
+#include "core/imgtype.h"
+#include "kickstart/ks.h"
 
 enum creator_phase { PH_MOUNT, PH_INSTALL, PH_CONFIGURE, PH_UNMOUNT, PH_PACKAGE, PH_COUNT };
 

@@ -1,10 +1,11 @@
 /* efiboot.c - see efiboot.h */
 #define _GNU_SOURCE
-#include "efiboot.h"
-#include "log.h"
-#include "reproducible.h"
-#include "run.h"
-#include "util.h"
+#include "core/efiboot.h"
+#include "core/base/strv.h"
+#include "core/base/log.h"
+#include "core/base/reproducible.h"
+#include "core/base/run.h"
+#include "core/base/util.h"
 
 #include <dirent.h>
 #include <errno.h>

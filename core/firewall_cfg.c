@@ -1,11 +1,12 @@
 /* firewall_cfg.c - see firewall_cfg.h */
 #define _GNU_SOURCE
-#include "firewall_cfg.h"
-#include "log.h"
-#include "rootfile.h"
-#include "run.h"
-#include "services.h"
-#include "util.h"
+#include "core/firewall_cfg.h"
+#include "core/base/strv.h"
+#include "core/base/log.h"
+#include "core/base/rootfile.h"
+#include "core/base/run.h"
+#include "core/services.h"
+#include "core/base/util.h"
 
 #include <ctype.h>
 #include <stdio.h>

@@ -15,7 +15,7 @@
 #ifndef KSC_FIREWALL_CFG_H
 #define KSC_FIREWALL_CFG_H
 
-#include "sysconf_model.h"
+#include "core/sysconf_model.h"
 
 int firewall_apply(const char *root, const struct ks_firewall *fw);
 

@@ -1,12 +1,13 @@
 /* iso_write.c - see iso_write.h */
 #define _GNU_SOURCE
-#include "iso_write.h"
-#include "cleanup.h"
-#include "isomd5.h"
-#include "log.h"
-#include "reproducible.h"
-#include "run.h"
-#include "util.h"
+#include "core/iso_write.h"
+#include "core/base/strv.h"
+#include "core/base/cleanup.h"
+#include "core/isomd5.h"
+#include "core/base/log.h"
+#include "core/base/reproducible.h"
+#include "core/base/run.h"
+#include "core/base/util.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -1,8 +1,8 @@
 /* isomd5.c - see isomd5.h.  Digests come from librpm's rpmio. */
 #define _GNU_SOURCE
-#include "isomd5.h"
-#include "log.h"
-#include "util.h"
+#include "core/isomd5.h"
+#include "core/base/log.h"
+#include "core/base/util.h"
 
 #include <errno.h>
 #include <fcntl.h>

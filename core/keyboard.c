@@ -1,9 +1,10 @@
 /* keyboard.c - see keyboard.h */
 #define _GNU_SOURCE
-#include "keyboard.h"
-#include "log.h"
-#include "rootfile.h"
-#include "util.h"
+#include "core/keyboard.h"
+#include "core/base/strv.h"
+#include "core/base/log.h"
+#include "core/base/rootfile.h"
+#include "core/base/util.h"
 
 #include <dirent.h>
 #include <stdio.h>

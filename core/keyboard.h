@@ -11,7 +11,7 @@
 #ifndef KSC_KEYBOARD_H
 #define KSC_KEYBOARD_H
 
-#include "sysconf_model.h"
+#include "core/sysconf_model.h"
 
 int keyboard_apply(const char *root, const struct ks_keyboard *kb);
 

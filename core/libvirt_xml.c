@@ -1,8 +1,8 @@
 /* libvirt_xml.c - see libvirt_xml.h */
 #define _GNU_SOURCE
-#include "libvirt_xml.h"
-#include "log.h"
-#include "util.h"
+#include "core/libvirt_xml.h"
+#include "core/base/log.h"
+#include "core/base/util.h"
 
 #include <errno.h>
 #include <stdio.h>

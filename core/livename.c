@@ -1,8 +1,8 @@
 /* livename.c - see livename.h */
 #define _GNU_SOURCE
-#include "livename.h"
-#include "reproducible.h"
-#include "util.h"
+#include "core/livename.h"
+#include "core/base/reproducible.h"
+#include "core/base/util.h"
 
 #include <ctype.h>
 #include <libgen.h>

@@ -1,9 +1,10 @@
 /* manifest.c - see manifest.h */
 #define _GNU_SOURCE
-#include "manifest.h"
-#include "log.h"
-#include "run.h"
-#include "util.h"
+#include "core/manifest.h"
+#include "core/base/strv.h"
+#include "core/base/log.h"
+#include "core/base/run.h"
+#include "core/base/util.h"
 
 #include <errno.h>
 #include <libgen.h>

@@ -1,8 +1,9 @@
 /* media_repo.c - see media_repo.h */
 #define _GNU_SOURCE
-#include "media_repo.h"
-#include "log.h"
-#include "util.h"
+#include "core/media_repo.h"
+#include "core/base/strv.h"
+#include "core/base/log.h"
+#include "core/base/util.h"
 
 #include <errno.h>
 #include <stdio.h>

@@ -1,9 +1,10 @@
 /* network_cfg.c - see network_cfg.h */
 #define _GNU_SOURCE
-#include "network_cfg.h"
-#include "log.h"
-#include "rootfile.h"
-#include "util.h"
+#include "core/network_cfg.h"
+#include "core/base/strv.h"
+#include "core/base/log.h"
+#include "core/base/rootfile.h"
+#include "core/base/util.h"
 
 #include <arpa/inet.h>
 #include <ctype.h>

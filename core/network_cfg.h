@@ -14,7 +14,7 @@
 #ifndef KSC_NETWORK_CFG_H
 #define KSC_NETWORK_CFG_H
 
-#include "sysconf_model.h"
+#include "core/sysconf_model.h"
 
 enum net_backend { NET_NONE, NET_NM, NET_IFCFG, NET_NETWORKD };
 

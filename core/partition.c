@@ -1,9 +1,9 @@
 /* partition.c - see partition.h */
 #define _GNU_SOURCE
-#include "partition.h"
-#include "log.h"
-#include "util.h"
-#include "../kickstart/ks.h"
+#include "core/partition.h"
+#include "core/base/log.h"
+#include "core/base/util.h"
+#include "kickstart/ks.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -120,8 +120,9 @@ void pkg_engine_free(struct pkg_engine *e);
 /* Shared by core/pkg_*.c only. */
 #include <solv/pool.h>
 #include <solv/repo.h>
-#include "download.h"
-#include "util.h"
+#include "core/base/download.h"
+#include "core/base/strv.h"
+#include "core/base/util.h"
 
 struct pkg_repo {
     char *name, *id;              /* id: name-<hash of url>, the cache dir name */
@@ -167,17 +168,18 @@ struct pkg_engine {
     bool downloaded;
 };
 
-/* pkg_repo.c */
+/* pkg_engine.c */
 struct pkg_repo *pkg__repo_new(struct pkg_engine *e, const char *name, const char *baseurl,
                                const char *mirrorlist, const char *metalink);
 char *pkg__subst_vars(struct pkg_engine *e, const char *s);
+char *pkg__strip_slash(char *url);                 /* in place, returns url */
+void pkg__clear_result(struct pkg_engine *e);
+/* pkg_repo.c */
 int  pkg__load_filelists(struct pkg_engine *e);   /* idempotent; redoes whatprovides */
 bool pkg__has_filelists(struct pkg_engine *e);
 /* pkg_lock.c: exclusive flock on DIR/.lock (waits, saying so); fd or -1 */
 int  pkg__lock(const char *dir, const char *what);
 void pkg__unlock(int fd);
-/* pkg_solve.c */
-void pkg__clear_result(struct pkg_engine *e);
 #endif
 
 #endif

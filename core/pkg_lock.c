@@ -8,10 +8,10 @@
  */
 #define _GNU_SOURCE
 #define KSC_PKG_INTERNAL
-#include "pkg.h"
-#include "cleanup.h"
-#include "log.h"
-#include "util.h"
+#include "core/pkg.h"
+#include "core/base/cleanup.h"
+#include "core/base/log.h"
+#include "core/base/util.h"
 
 #include <errno.h>
 #include <fcntl.h>

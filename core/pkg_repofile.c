@@ -10,9 +10,10 @@
  */
 #define _GNU_SOURCE
 #define KSC_PKG_INTERNAL
-#include "pkg.h"
-#include "log.h"
-#include "util.h"
+#include "core/pkg.h"
+#include "core/base/strv.h"
+#include "core/base/log.h"
+#include "core/base/util.h"
 
 #include <ctype.h>
 #include <dirent.h>
@@ -21,15 +22,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-
-int pkg_verify_level_parse(const char *s)
-{
-    static const char *const w[] = { "none", "digest", "signature", "all" };
-    for (int i = 0; i < 4; i++)
-        if (s && !strcmp(s, w[i]))
-            return i;
-    return -1;
-}
 
 struct kv {
     char *key, *val;

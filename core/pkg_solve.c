@@ -33,10 +33,11 @@
  */
 #define _GNU_SOURCE
 #define KSC_PKG_INTERNAL
-#include "pkg.h"
-#include "log.h"
-#include "util.h"
-#include "../kickstart/ks.h"
+#include "core/pkg.h"
+#include "core/base/strv.h"
+#include "core/base/log.h"
+#include "core/base/util.h"
+#include "kickstart/ks.h"
 
 #include <fnmatch.h>
 #include <stdio.h>
@@ -54,27 +55,6 @@
 #include <solv/solvable.h>
 #include <solv/solver.h>
 #include <solv/transaction.h>
-
-void pkg__clear_result(struct pkg_engine *e)
-{
-    queue_empty(&e->result);
-    queue_empty(&e->replaces);
-    strv_free(&e->nevras);
-    strv_free(&e->paths);
-    e->downloaded = false;
-}
-
-size_t pkg_count(struct pkg_engine *e) { return (size_t)e->result.count; }
-
-const char *pkg_nevra(struct pkg_engine *e, size_t i)
-{
-    return i < e->nevras.n ? e->nevras.v[i] : NULL;
-}
-
-const char *pkg_path(struct pkg_engine *e, size_t i)
-{
-    return e->downloaded && i < e->paths.n ? e->paths.v[i] : NULL;
-}
 
 static bool is_comps_name(const char *n)
 {

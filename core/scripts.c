@@ -1,10 +1,10 @@
 /* scripts.c - see scripts.h */
 #define _GNU_SOURCE
-#include "scripts.h"
-#include "log.h"
-#include "rootfile.h"
-#include "run.h"
-#include "util.h"
+#include "core/scripts.h"
+#include "core/base/log.h"
+#include "core/base/rootfile.h"
+#include "core/base/run.h"
+#include "core/base/util.h"
 
 #include <errno.h>
 #include <fcntl.h>

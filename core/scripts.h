@@ -13,7 +13,7 @@
 #ifndef KSC_SCRIPTS_H
 #define KSC_SCRIPTS_H
 
-#include "../kickstart/ks.h"
+#include "kickstart/ks.h"
 
 int scripts_run(const struct kickstart *ks, enum ks_script_type type, const char *root,
                 const char *const *env);

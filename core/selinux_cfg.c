@@ -1,10 +1,10 @@
 /* selinux_cfg.c - see selinux_cfg.h */
 #define _GNU_SOURCE
-#include "selinux_cfg.h"
-#include "log.h"
-#include "rootfile.h"
-#include "run.h"
-#include "util.h"
+#include "core/selinux_cfg.h"
+#include "core/base/log.h"
+#include "core/base/rootfile.h"
+#include "core/base/run.h"
+#include "core/base/util.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -14,7 +14,7 @@
 #ifndef KSC_SELINUX_CFG_H
 #define KSC_SELINUX_CFG_H
 
-#include "sysconf_model.h"
+#include "core/sysconf_model.h"
 
 int   selinux_apply(const char *root, const struct ks_selinux *se);
 char *selinux_policy(const char *root);

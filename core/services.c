@@ -1,8 +1,9 @@
 /* services.c - see services.h */
 #define _GNU_SOURCE
-#include "services.h"
-#include "log.h"
-#include "util.h"
+#include "core/services.h"
+#include "core/base/strv.h"
+#include "core/base/log.h"
+#include "core/base/util.h"
 
 #include <dirent.h>
 #include <errno.h>

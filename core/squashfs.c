@@ -1,9 +1,10 @@
 /* squashfs.c - see squashfs.h */
 #define _GNU_SOURCE
-#include "squashfs.h"
-#include "log.h"
-#include "run.h"
-#include "util.h"
+#include "core/squashfs.h"
+#include "core/base/strv.h"
+#include "core/base/log.h"
+#include "core/base/run.h"
+#include "core/base/util.h"
 
 #include <errno.h>
 #include <stdio.h>

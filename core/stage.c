@@ -1,7 +1,7 @@
 /* stage.c - see stage.h */
-#include "stage.h"
-#include "log.h"
-#include "util.h"
+#include "core/stage.h"
+#include "core/base/log.h"
+#include "core/base/util.h"
 
 #include <dirent.h>
 #include <errno.h>

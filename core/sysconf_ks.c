@@ -1,7 +1,8 @@
 /* sysconf_ks.c - see sysconf_ks.h */
 #define _GNU_SOURCE
-#include "sysconf_ks.h"
-#include "util.h"
+#include "core/sysconf_ks.h"
+#include "core/base/strv.h"
+#include "core/base/util.h"
 
 #include <stdlib.h>
 #include <string.h>

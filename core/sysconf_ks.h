@@ -14,7 +14,7 @@
 #ifndef KSC_SYSCONF_KS_H
 #define KSC_SYSCONF_KS_H
 
-#include "sysconf_model.h"
+#include "core/sysconf_model.h"
 
 void sysconf_from_ks(const struct kickstart *ks, struct ks_sysconf *sc);
 bool sysconf_applies(const struct kickstart *ks, const char *name);

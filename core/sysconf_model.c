@@ -1,5 +1,6 @@
 /* sysconf_model.c - see sysconf_model.h */
-#include "sysconf_model.h"
+#include "core/sysconf_model.h"
+#include "core/base/strv.h"
 
 #include <stdlib.h>
 #include <string.h>

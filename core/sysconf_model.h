@@ -13,7 +13,8 @@
 /* struct ks_loc comes from ks.h; included before the guard so that either
  * header may be included first once ks.h includes this one (after its
  * struct ks_loc). */
-#include "../kickstart/ks.h"
+#include "kickstart/ks.h"
+#include "core/base/strv.h"
 
 #ifndef KSC_SYSCONF_MODEL_H
 #define KSC_SYSCONF_MODEL_H
@@ -21,7 +22,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "util.h"
+#include "core/base/util.h"
 
 
 /* user --name= [--groups=a,b(1234)] [--homedir=] [--password= [--iscrypted|--plaintext]]

@@ -1,19 +1,21 @@
 /* sysconfig.c - see sysconfig.h */
 #define _GNU_SOURCE
-#include "sysconfig.h"
+#include "core/sysconfig.h"
+#include "core/base/strv.h"
 
 #include <openssl/evp.h>
-#include "sysconf_ks.h"
-#include "firewall_cfg.h"
-#include "keyboard.h"
-#include "log.h"
-#include "network_cfg.h"
-#include "rootfile.h"
-#include "run.h"
-#include "selinux_cfg.h"
-#include "services.h"
-#include "users.h"
-#include "util.h"
+#include "core/sysconf_ks.h"
+#include "core/firewall_cfg.h"
+#include "core/keyboard.h"
+#include "core/base/log.h"
+#include "core/network_cfg.h"
+#include "core/base/rootfile.h"
+#include "core/base/run.h"
+#include "core/selinux_cfg.h"
+#include "core/services.h"
+#include "core/users.h"
+#include "core/base/util.h"
+#include "core/passwd_hash.h"
 
 #include <crypt.h>
 #include <ctype.h>
@@ -213,62 +215,6 @@ static int apply_ntp(const struct ks_timezone *tz, const struct ks_sysconf *sc, 
 
 /* ---- passwords, accounts ----------------------------------------------- */
 
-/* Salt bytes: random, or with SOURCE_DATE_EPOCH set (reproducible builds)
- * derived from the epoch, a purpose tag and the password, so two builds of
- * the same kickstart write the same hashes. */
-static int salt_bytes(unsigned char *out, size_t n, const char *tag, const char *plain)
-{
-    const char *epoch = getenv("SOURCE_DATE_EPOCH");
-    if (!epoch || !*epoch)
-        return getrandom(out, n, 0) == (ssize_t)n ? 0 : -1;
-    unsigned char md[64];
-    unsigned int mdlen = 0;
-    char *seed = xasprintf("kscreate-salt:%s:%s:%s", tag, epoch, plain);
-    int ok = EVP_Digest(seed, strlen(seed), md, &mdlen, EVP_sha512(), NULL);
-    free(seed);
-    if (!ok || mdlen < n)
-        return -1;
-    memcpy(out, md, n);
-    return 0;
-}
-
-char *sysconfig_grub_pbkdf2(const char *plain)
-{
-    enum { ITER = 10000, SALT = 64, KEY = 64 };
-    unsigned char salt[SALT], key[KEY];
-    if (salt_bytes(salt, sizeof salt, "grub", plain) < 0)
-        return NULL;
-    if (!PKCS5_PBKDF2_HMAC(plain, (int)strlen(plain), salt, SALT, ITER, EVP_sha512(), KEY, key))
-        return NULL;
-    char *out = xmalloc(64 + 2 * (SALT + KEY)), *o = out;
-    o += sprintf(o, "grub.pbkdf2.sha512.%d.", ITER);
-    for (int i = 0; i < SALT; i++)
-        o += sprintf(o, "%02X", salt[i]);
-    *o++ = '.';
-    for (int i = 0; i < KEY; i++)
-        o += sprintf(o, "%02X", key[i]);
-    return out;
-}
-
-char *sysconfig_hash_password(const char *plain)
-{
-    static const char b64[] = "./0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
-    unsigned char rnd[16];
-    if (salt_bytes(rnd, sizeof rnd, "crypt", plain) < 0)
-        return NULL;
-    char salt[40] = "$6$";
-    for (int i = 0; i < 16; i++)
-        salt[3 + i] = b64[rnd[i] % 64];
-    salt[19] = '$';
-    salt[20] = 0;
-    struct crypt_data cd;
-    memset(&cd, 0, sizeof cd);
-    const char *h = crypt_r(plain, salt, &cd);
-    if (!h || h[0] == '*')
-        return NULL;
-    return xstrdup(h);
-}
-
 int sysconfig_set_shadow(const char *root, const char *user, const char *hash)
 {
     struct accounts a;
@@ -288,7 +234,7 @@ static int rootpw_hash(const struct ks_rootpw *pw, struct accounts *a, char **ou
     char *hash = NULL;
     if (pw->password && pw->iscrypted) {
         const char *why;
-        int c = crypt_check(pw->password, &why);
+        int c = passwd_crypt_check(pw->password, &why);
         if (c < 0)
             return log_fail(LOCFMT "rootpw --iscrypted: '%s' is not a valid crypt(3) hash: %s", LOCARG(pw->loc),
                             pw->password, why);
@@ -297,7 +243,7 @@ static int rootpw_hash(const struct ks_rootpw *pw, struct accounts *a, char **ou
                      LOCARG(pw->loc), why);
         hash = xstrdup(pw->password);
     } else if (pw->password) {
-        hash = sysconfig_hash_password(pw->password);
+        hash = passwd_sha512_crypt(pw->password);
         if (!hash)
             return log_fail(LOCFMT "rootpw: cannot hash the password with SHA-512 crypt", LOCARG(pw->loc));
     } else {
@@ -508,7 +454,7 @@ static int apply_bootloader(const struct ks_bootloader *bl, const char *root)
     char *hash = NULL;
     if (!bl->iscrypted) {
         /* as anaconda: hash the plain password like grub2-mkpasswd-pbkdf2 */
-        hash = sysconfig_grub_pbkdf2(bl->password);
+        hash = passwd_grub_pbkdf2(bl->password);
         if (!hash)
             return log_fail(LOCFMT "bootloader --password: cannot hash the password", LOCARG(bl->loc));
     } else if (!str_startswith(bl->password, "grub.pbkdf2.")) {

@@ -26,8 +26,8 @@
 #ifndef KSC_SYSCONFIG_H
 #define KSC_SYSCONFIG_H
 
-#include "../kickstart/ks.h"
-#include "sysconf_model.h"
+#include "kickstart/ks.h"
+#include "core/sysconf_model.h"
 
 int  sysconfig_apply(const struct kickstart *ks, const char *root);
 int  sysconfig_apply_sc(const struct kickstart *ks, const struct ks_sysconf *sc, const char *root);
@@ -36,10 +36,6 @@ int  sysconfig_resolv_restore(const char *root);
 int  sysconfig_finish(const struct kickstart *ks, const char *root);
 void sysconfig_log_ignored(const struct kickstart *ks);
 
-/* SHA-512 crypt of a plain password with a random salt (malloc'd). */
-char *sysconfig_hash_password(const char *plain);
-/* grub2-mkpasswd-pbkdf2 style hash: grub.pbkdf2.sha512.10000.SALT.HASH (malloc'd). */
-char *sysconfig_grub_pbkdf2(const char *plain);
 /* Set the password field of USER in ROOT/etc/shadow (entry added if missing). */
 int sysconfig_set_shadow(const char *root, const char *user, const char *hash);
 

@@ -1,8 +1,8 @@
 /* treeinfo.c - see treeinfo.h */
 #define _GNU_SOURCE
-#include "treeinfo.h"
-#include "log.h"
-#include "util.h"
+#include "core/treeinfo.h"
+#include "core/base/log.h"
+#include "core/base/util.h"
 
 #include <ctype.h>
 #include <stdarg.h>

@@ -1,9 +1,10 @@
 /* users.c - see users.h */
 #define _GNU_SOURCE
-#include "users.h"
-#include "log.h"
-#include "sysconfig.h"
-#include "util.h"
+#include "core/users.h"
+#include "core/base/strv.h"
+#include "core/base/log.h"
+#include "core/base/util.h"
+#include "core/passwd_hash.h"
 
 #include <crypt.h>
 #include <ctype.h>
@@ -339,52 +340,6 @@ static void add_member(struct acct_file *f, long i, int k, const char *user)
     free(members);
 }
 
-int crypt_check(const char *hash, const char **why)
-{
-    static char reason[160];
-    const char *h = hash;
-    if (why)
-        *why = NULL;
-    while (*h == '!')
-        h++;
-    if (!*h || !strcmp(h, "*"))
-        return 0;   /* empty or locked */
-    if (strpbrk(hash, ":\n \t")) {
-        if (why) *why = "it contains ':' or white space";
-        return -1;
-    }
-    if (h[0] != '$') {
-        /* traditional DES: 13 characters of the crypt alphabet */
-        if (strlen(h) != 13 || strspn(h, "./0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz") != 13) {
-            if (why) *why = "it is neither a $id$salt$hash string nor a 13-character DES hash";
-            return -1;
-        }
-        return 0;
-    }
-    struct crypt_data cd;
-    memset(&cd, 0, sizeof cd);
-    const char *r = crypt_r("kscreate", h, &cd);
-    if (!r || r[0] == '*') {
-        if (why) *why = "libcrypt does not know its method or parameters";
-        return -1;
-    }
-    /* the setting (everything up to the last '$' of a hash made with it)
-     * must be the hash's own, followed by the hash part */
-    const char *last = strrchr(r, '$');
-    size_t pre = last ? (size_t)(last - r) + 1 : 2;
-    if (strncmp(r, h, pre) != 0 || strchr(h + pre, '$')) {
-        if (why) *why = "it has no hash part after the salt";
-        return -1;
-    }
-    if (strlen(r) != strlen(h)) {
-        snprintf(reason, sizeof reason, "its hash part has %zu characters where %zu are expected",
-                 strlen(h) - pre, strlen(r) - pre);
-        if (why) *why = reason;
-        return 1;
-    }
-    return 0;
-}
-
 /* the shadow password for a kickstart password spec; NULL after log_fail */
 static char *make_hash(const struct ks_loc *loc, const char *what, const char *password, bool iscrypted,
                        bool lock)
@@ -394,7 +349,7 @@ static char *make_hash(const struct ks_loc *loc, const char *what, const char *p
         hash = xstrdup("!!");
     } else if (iscrypted) {
         const char *why;
-        int c = crypt_check(password, &why);
+        int c = passwd_crypt_check(password, &why);
         if (c < 0) {
             log_fail(LOCFMT "%s --iscrypted: '%s' is not a valid crypt(3) hash: %s", LOCARG(*loc), what,
                      password, why);
@@ -405,7 +360,7 @@ static char *make_hash(const struct ks_loc *loc, const char *what, const char *p
                      LOCARG(*loc), what, why);
         hash = xstrdup(password);
     } else {
-        hash = sysconfig_hash_password(password);
+        hash = passwd_sha512_crypt(password);
         if (!hash) {
             log_fail(LOCFMT "%s: cannot hash the password with SHA-512 crypt", LOCARG(*loc), what);
             return NULL;

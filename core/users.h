@@ -13,8 +13,6 @@
  *  - UIDs/GIDs are allocated as useradd does: UID_MIN/GID_MIN from the
  *    root's /etc/login.defs (default 1000), the user's private group gets the
  *    uid as gid when that is free.
- *  - crypt_check() validates a crypt(3) string with libcrypt: 0 valid, 1
- *    valid setting but suspicious hash length (*why set), -1 invalid.
  */
 #ifndef KSC_USERS_H
 #define KSC_USERS_H
@@ -22,7 +20,8 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
-#include "sysconf_model.h"
+#include "core/sysconf_model.h"
+#include "core/base/strv.h"
 
 struct acct_file {
     char *path;
@@ -54,6 +53,5 @@ int  accounts_set_password(struct accounts *a, const char *user, const char *has
  * accounts_save): copied from /etc/skel, owned by the user, mode 0700. */
 int  accounts_add_sshkey(struct accounts *a, const struct ks_sshkey *k);
 
-int  crypt_check(const char *hash, const char **why);
 
 #endif

@@ -1,9 +1,9 @@
 /* vmformat.c - see vmformat.h */
 #define _GNU_SOURCE
-#include "vmformat.h"
-#include "log.h"
-#include "run.h"
-#include "util.h"
+#include "core/vmformat.h"
+#include "core/base/log.h"
+#include "core/base/run.h"
+#include "core/base/util.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -13,7 +13,6 @@
 #include <string.h>
 #include <unistd.h>
 
-struct disk_image_opts disk_image_opts = { .format = "raw", .libvirt_xml = true, .vcpu = 1, .vmem_mib = 512 };
 
 static const char *const formats[][2] = {
     { "raw", "raw" }, { "qcow2", "qcow2" }, { "vmdk", "vmdk" }, { "vdi", "vdi" },

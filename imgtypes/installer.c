@@ -20,21 +20,22 @@
  *                      with --pxe <outdir>/<name>-pxeboot/
  */
 #define _GNU_SOURCE
-#include "installer.h"
-#include "imgtype.h"
-#include "../core/stage.h"
-#include "../core/bootcfg.h"
-#include "../core/creator.h"
-#include "../core/efiboot.h"
-#include "../core/iso_write.h"
-#include "../core/log.h"
-#include "../core/media_repo.h"
-#include "../core/pkg.h"
-#include "../core/run.h"
-#include "../core/squashfs.h"
-#include "../core/treeinfo.h"
-#include "../core/util.h"
-#include "../kickstart/ks.h"
+#include "imgtypes/installer.h"
+#include "core/base/strv.h"
+#include "core/imgtype.h"
+#include "core/stage.h"
+#include "core/bootcfg.h"
+#include "core/creator.h"
+#include "core/efiboot.h"
+#include "core/iso_write.h"
+#include "core/base/log.h"
+#include "core/media_repo.h"
+#include "core/pkg.h"
+#include "core/base/run.h"
+#include "core/squashfs.h"
+#include "core/treeinfo.h"
+#include "core/base/util.h"
+#include "kickstart/ks.h"
 
 #include <ctype.h>
 #include <dirent.h>

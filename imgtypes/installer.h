@@ -10,7 +10,8 @@
 
 #include <stdbool.h>
 
-struct imgtype;
+#include "core/imgtype.h"
+
 extern const struct imgtype imgtype_installer;
 
 struct installer_opts {

@@ -4,6 +4,10 @@
 
 #include <stdbool.h>
 
+#include "core/imgtype.h"
+
+extern const struct imgtype imgtype_livecd;
+
 /* The text of /etc/dracut.conf.d/99-liveos.conf for --dracut-conf-args ARGS
  * (NULL/"" = livecd-creator's defaults, "+..." = defaults plus ARGS, else
  * ARGS instead of them), COMPRESSOR as compress=, REPRODUCIBLE adds

@@ -4,14 +4,15 @@
  * the artifact is <outdir>/<name>.img.
  */
 #define _GNU_SOURCE
-#include "imgtype.h"
-#include "../core/cleanup.h"
-#include "../core/creator.h"
-#include "../core/fs.h"
-#include "../core/log.h"
-#include "../core/mount.h"
-#include "../core/run.h"
-#include "../core/util.h"
+#include "core/imgtype.h"
+#include "imgtypes/loop.h"
+#include "core/base/cleanup.h"
+#include "core/creator.h"
+#include "core/base/fs.h"
+#include "core/base/log.h"
+#include "core/base/mount.h"
+#include "core/base/run.h"
+#include "core/base/util.h"
 
 #include <errno.h>
 #include <stdio.h>

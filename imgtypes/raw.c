@@ -13,18 +13,20 @@
  *   libvirt XML <name>.xml, a qcow2 overlay on request.
  */
 #define _GNU_SOURCE
-#include "imgtype.h"
-#include "../core/bootloader_disk.h"
-#include "../core/cleanup.h"
-#include "../core/creator.h"
-#include "../core/fs.h"
-#include "../core/libvirt_xml.h"
-#include "../core/log.h"
-#include "../core/mount.h"
-#include "../core/partition.h"
-#include "../core/run.h"
-#include "../core/util.h"
-#include "../core/vmformat.h"
+#include "core/imgtype.h"
+#include "core/base/strv.h"
+#include "core/bootloader_disk.h"
+#include "core/base/cleanup.h"
+#include "core/creator.h"
+#include "core/base/fs.h"
+#include "core/libvirt_xml.h"
+#include "core/base/log.h"
+#include "core/base/mount.h"
+#include "core/partition.h"
+#include "core/base/run.h"
+#include "core/base/util.h"
+#include "core/vmformat.h"
+#include "imgtypes/raw.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -398,6 +400,8 @@ static int raw_stage(struct creator *cr)
     raw_free(cr);
     return rc;
 }
+
+struct disk_image_opts disk_image_opts = { .format = "raw", .libvirt_xml = true, .vcpu = 1, .vmem_mib = 512 };
 
 const struct imgtype imgtype_raw = {
     .name = "raw",

@@ -25,7 +25,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#include "../core/util.h"
+#include "core/base/util.h"
+#include "core/base/strv.h"
 
 struct ks_loc {
     char *file;   /* file the command came from */

@@ -4,7 +4,8 @@
  * options, "--opt=value" and "--opt value", interspersed positionals matched
  * greedily per run, "--" ends options, unknown options collected as extras,
  * argparse's error wording. */
-#include "ks_internal.h"
+#include "kickstart/ks_internal.h"
+#include "core/base/strv.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -12,34 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-
-void sb_addn(struct sb *b, const char *s, size_t n)
-{
-    if (b->n + n + 1 > b->cap) {
-        size_t c = b->cap ? b->cap : 256;
-        while (c < b->n + n + 1)
-            c *= 2;
-        b->p = xrealloc(b->p, c);
-        b->cap = c;
-    }
-    memcpy(b->p + b->n, s, n);
-    b->n += n;
-    b->p[b->n] = 0;
-}
-
-void sb_add(struct sb *b, const char *s) { sb_addn(b, s, strlen(s)); }
-
-void sb_printf(struct sb *b, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    char *s = NULL;
-    if (vasprintf(&s, fmt, ap) >= 0) {
-        sb_add(b, s);
-        free(s);
-    }
-    va_end(ap);
-}
 
 void ks_value_free(struct ks_value *v)
 {
@@ -253,16 +226,16 @@ static char *normpath(const char *v)
         }
         p += l;
     }
-    struct sb b = { 0 };
+    struct strbuf b = { 0 };
     /* POSIX: exactly two leading slashes are kept */
     if (v[1] == '/' && v[2] != '/')
-        sb_add(&b, "/");
+        strbuf_add(&b, "/");
     for (size_t i = 0; i < parts.n; i++) {
-        sb_add(&b, "/");
-        sb_add(&b, parts.v[i]);
+        strbuf_add(&b, "/");
+        strbuf_add(&b, parts.v[i]);
     }
     if (!b.n)
-        sb_add(&b, "/");
+        strbuf_add(&b, "/");
     strv_free(&parts);
     return b.p;
 }
@@ -450,14 +423,14 @@ static int parse_optional(struct ks_ns *ns, const struct ks_cmdclass *c, const c
     if (arg[1] == '-') {
         int found = -1, count = 0;
         const char *fname = NULL;
-        struct sb matches = { 0 };
+        struct strbuf matches = { 0 };
         for (int i = 0; i < c->n_opts; i++)
             for (int k = 0; c->opts[i].names[k]; k++) {
                 const char *n = c->opts[i].names[k];
                 if (strncmp(n, arg, nlen) == 0) {
                     if (count)
-                        sb_add(&matches, ", ");
-                    sb_add(&matches, n);
+                        strbuf_add(&matches, ", ");
+                    strbuf_add(&matches, n);
                     count++;
                     found = i;
                     fname = n;
@@ -761,11 +734,11 @@ int ks_ns_parse(struct ks_ns *ns, const struct ks_cmdclass *c, char *const *argv
             }
             if (t.kind == KS_V_LIST) {
                 /* a list appended as one element: keep it joined */
-                struct sb j = { 0 };
+                struct strbuf j = { 0 };
                 for (size_t q = 0; q < t.l.n; q++) {
                     if (q)
-                        sb_add(&j, ",");
-                    sb_add(&j, t.l.v[q]);
+                        strbuf_add(&j, ",");
+                    strbuf_add(&j, t.l.v[q]);
                 }
                 strv_push_take(&v->l, j.p ? j.p : xstrdup(""));
             } else if (t.kind == KS_V_STR) {
@@ -798,13 +771,13 @@ int ks_ns_parse(struct ks_ns *ns, const struct ks_cmdclass *c, char *const *argv
     }
     if (rc == 0) {
         /* required options and positionals */
-        struct sb miss = { 0 };
+        struct strbuf miss = { 0 };
         for (int p = 0; p < npos; p++) {
             const struct ks_optdef *o = &c->opts[pos[p]];
             if (!pos_seen[p] && (o->nargs == N_ONE || o->nargs == N_LIST1 || o->nargs == N_PLUS)) {
                 if (miss.n)
-                    sb_add(&miss, ", ");
-                sb_printf(&miss, "<%s>", o->dest);
+                    strbuf_add(&miss, ", ");
+                strbuf_printf(&miss, "<%s>", o->dest);
             }
         }
         for (int q = 0; q < c->n_opts; q++) {
@@ -817,11 +790,11 @@ int ks_ns_parse(struct ks_ns *ns, const struct ks_cmdclass *c, char *const *argv
                     given = true;
             if (!given) {
                 if (miss.n)
-                    sb_add(&miss, ", ");
-                sb_add(&miss, o->names[0]);
+                    strbuf_add(&miss, ", ");
+                strbuf_add(&miss, o->names[0]);
                 for (int k = 1; o->names[k]; k++) {
-                    sb_add(&miss, "/");
-                    sb_add(&miss, o->names[k]);
+                    strbuf_add(&miss, "/");
+                    strbuf_add(&miss, o->names[k]);
                 }
             }
         }
@@ -832,11 +805,11 @@ int ks_ns_parse(struct ks_ns *ns, const struct ks_cmdclass *c, char *const *argv
         free(miss.p);
     }
     if (rc == 0 && !known && ns->extra.n) {
-        struct sb e = { 0 };
+        struct strbuf e = { 0 };
         for (size_t q = 0; q < ns->extra.n; q++) {
             if (q)
-                sb_add(&e, " ");
-            sb_add(&e, ns->extra.v[q]);
+                strbuf_add(&e, " ");
+            strbuf_add(&e, ns->extra.v[q]);
         }
         set_err(ns, xasprintf("unrecognized arguments: %s", e.p));
         free(e.p);

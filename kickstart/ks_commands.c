@@ -3,7 +3,8 @@
  * command family makes (pykickstart's parse() rules and messages), the
  * single/data record semantics, and the typed model for the rest of the
  * program. */
-#include "ks_internal.h"
+#include "kickstart/ks_internal.h"
+#include "core/base/strv.h"
 
 #include <limits.h>
 #include <stdlib.h>
@@ -80,12 +81,12 @@ static void setb(struct cctx *c, const char *d, bool b)
 static char *join_extra(const strv_t *e)
 {
     /* Python's repr of a list of str: ['a', 'b'] */
-    struct sb b = { 0 };
-    sb_add(&b, "[");
+    struct strbuf b = { 0 };
+    strbuf_add(&b, "[");
     for (size_t i = 0; i < e->n; i++) {
-        sb_printf(&b, "%s'%s'", i ? ", " : "", e->v[i]);
+        strbuf_printf(&b, "%s'%s'", i ? ", " : "", e->v[i]);
     }
-    sb_add(&b, "]");
+    strbuf_add(&b, "]");
     return b.p;
 }
 
@@ -109,15 +110,15 @@ static bool extra_has_option(struct cctx *c)
 static int split_nocomment_text(const char *t, strv_t *out, const char **err)
 {
     /* shlex.split(): '#' is an ordinary character here */
-    struct sb b = { 0 };
+    struct strbuf b = { 0 };
     bool sq = false, dq = false, esc = false;
     for (const char *p = t; *p; p++) {
-        if (esc) { esc = false; sb_addn(&b, p, 1); continue; }
-        if (!sq && *p == '\\') { esc = true; sb_addn(&b, p, 1); continue; }
+        if (esc) { esc = false; strbuf_addn(&b, p, 1); continue; }
+        if (!sq && *p == '\\') { esc = true; strbuf_addn(&b, p, 1); continue; }
         if (!dq && *p == '\'') sq = !sq;
         else if (!sq && *p == '"') dq = !dq;
-        if (*p == '#' && !sq && !dq) { sb_add(&b, "'#'"); continue; }
-        sb_addn(&b, p, 1);
+        if (*p == '#' && !sq && !dq) { strbuf_add(&b, "'#'"); continue; }
+        strbuf_addn(&b, p, 1);
     }
     int r = ks_split(b.p ? b.p : "", b.n, out, err);
     free(b.p);
@@ -294,10 +295,10 @@ static int ck_repo(struct cctx *c)
 {
     int n = T(c, "baseurl") + T(c, "mirrorlist") + T(c, "metalink");
     if (n > 1) {
-        struct sb b = { 0 };
-        if (T(c, "mirrorlist")) sb_add(&b, "--mirrorlist");
-        if (T(c, "baseurl")) sb_printf(&b, "%s--baseurl", b.n ? ", " : "");
-        if (T(c, "metalink")) sb_printf(&b, "%s--metalink", b.n ? ", " : "");
+        struct strbuf b = { 0 };
+        if (T(c, "mirrorlist")) strbuf_add(&b, "--mirrorlist");
+        if (T(c, "baseurl")) strbuf_printf(&b, "%s--baseurl", b.n ? ", " : "");
+        if (T(c, "metalink")) strbuf_printf(&b, "%s--metalink", b.n ? ", " : "");
         cerr(c, "Only one of %s options may be specified for repo command.", b.p);
         free(b.p);
         return -1;
@@ -746,11 +747,11 @@ static int ck_mount(struct cctx *c)
 
 static int ck_timesource(struct cctx *c)
 {
-    struct sb used = { 0 };
+    struct strbuf used = { 0 };
     int n = 0;
-    if (T(c, "ntp_server")) { sb_add(&used, "--ntp-server"); n++; }
-    if (T(c, "ntp_pool")) { sb_printf(&used, "%s--ntp-pool", n ? ", " : ""); n++; }
-    if (T(c, "ntp_disable")) { sb_printf(&used, "%s--ntp-disable", n ? ", " : ""); n++; }
+    if (T(c, "ntp_server")) { strbuf_add(&used, "--ntp-server"); n++; }
+    if (T(c, "ntp_pool")) { strbuf_printf(&used, "%s--ntp-pool", n ? ", " : ""); n++; }
+    if (T(c, "ntp_disable")) { strbuf_printf(&used, "%s--ntp-disable", n ? ", " : ""); n++; }
     int r = 0;
     if (n == 0)
         r = cerr(c, "One of ---ntp-server, --ntp-pool, --ntp-disable options must be specified for timesource command.");
@@ -894,20 +895,6 @@ static int check_index(const char *family)
 /* ------------------------------------------------------------------------ */
 /* records                                                                  */
 
-void ks_cmdrec_free(struct ks_cmdrec *r)
-{
-    if (!r)
-        return;
-    for (size_t i = 0; i < r->n; i++)
-        ks_value_free(&r->vals[i]);
-    free(r->vals);
-    free(r->dests);
-    free(r->name);
-    free(r->text);
-    free(r->loc.file);
-    free(r);
-}
-
 static struct ks_cmdrec *rec_from_ns(struct cctx *c, struct ks_ns *ns)
 {
     struct ks_cmdrec *r = xcalloc(1, sizeof *r);
@@ -939,34 +926,6 @@ static void rec_init_defaults(struct ks_cmdrec *r, const struct ks_cmdclass *cls
     }
 }
 
-const struct ks_value *ks_rec_get(const struct ks_cmdrec *r, const char *dest)
-{
-    if (!r)
-        return NULL;
-    for (size_t i = 0; i < r->n; i++)
-        if (strcmp(r->dests[i], dest) == 0)
-            return &r->vals[i];
-    return NULL;
-}
-
-const char *ks_rec_str(const struct ks_cmdrec *r, const char *dest)
-{
-    const struct ks_value *v = ks_rec_get(r, dest);
-    return v && v->kind == KS_V_STR ? v->s : NULL;
-}
-
-long long ks_rec_int(const struct ks_cmdrec *r, const char *dest, long long dflt)
-{
-    const struct ks_value *v = ks_rec_get(r, dest);
-    return v && (v->kind == KS_V_INT || v->kind == KS_V_BOOL) ? v->i : dflt;
-}
-
-bool ks_rec_bool(const struct ks_cmdrec *r, const char *dest)
-{
-    const struct ks_value *v = ks_rec_get(r, dest);
-    return v && ks_value_truthy(v);
-}
-
 
 static size_t data_of(struct cctx *c, const char *family, struct ks_cmdrec ***out)
 {
@@ -989,59 +948,6 @@ void ks_state_init(struct ks_state *st)
 
 /* ------------------------------------------------------------------------ */
 /* versions                                                                 */
-
-const struct ks_version *ks_version_get(const char *name)
-{
-    if (!name)
-        name = "DEVEL";
-    for (const struct ks_version *v = ks_versions; v->name; v++)
-        if (strcasecmp(v->name, name) == 0)
-            return v;
-    /* "Fedora 41", "Red Hat Enterprise Linux 9.4" (pykickstart's stringToVersion) */
-    const char *sp = strrchr(name, ' ');
-    if (sp && sp[1] >= '0' && sp[1] <= '9') {
-        char buf[32];
-        int n = atoi(sp + 1);
-        if (!strncasecmp(name, "fedora", 6))
-            snprintf(buf, sizeof buf, "F%d", n);
-        else if (!strncasecmp(name, "red hat enterprise linux", 24))
-            snprintf(buf, sizeof buf, "RHEL%d", n);
-        else
-            return NULL;
-        for (const struct ks_version *v = ks_versions; v->name; v++)
-            if (strcasecmp(v->name, buf) == 0)
-                return v;
-    }
-    return NULL;
-}
-
-int ks_version_lookup(const char *name, const char **canonical)
-{
-    const struct ks_version *v = ks_version_get(name);
-    if (!v)
-        return 0;
-    if (canonical)
-        *canonical = v->name;
-    return v->num;
-}
-
-const char *const *ks_version_names(void)
-{
-    static const char *names[128];
-    if (!names[0]) {
-        size_t n = 0;
-        for (const struct ks_version *v = ks_versions; v->name && n < 127; v++)
-            names[n++] = v->name;
-        /* sorted like Python's sorted() */
-        for (size_t i = 1; i < n; i++)
-            for (size_t j = i; j > 0 && strcmp(names[j - 1], names[j]) > 0; j--) {
-                const char *t = names[j];
-                names[j] = names[j - 1];
-                names[j - 1] = t;
-            }
-    }
-    return names;
-}
 
 /* ------------------------------------------------------------------------ */
 /* dispatch                                                                 */

@@ -2,7 +2,7 @@
  * download code (core/download.c).  Built with -DKS_NO_FETCH (the fuzzer)
  * every URL fails. */
 #define _GNU_SOURCE
-#include "ks_internal.h"
+#include "kickstart/ks_internal.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 #ifndef KS_NO_FETCH
-#include "../core/download.h"
+#include "core/base/download.h"
 #endif
 
 bool ks_is_url(const char *s) { return strstr(s, "://") != NULL; }

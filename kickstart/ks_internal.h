@@ -16,18 +16,14 @@
 #include <stdarg.h>
 #include <stdio.h>
 
-#include "ks.h"
-#include "ks_table.h"
+#include "core/base/strbuf.h"
+#include "core/base/strv.h"
+#include "kickstart/ks.h"
+#include "kickstart/ks_table.h"
 
 /* ---- ks_lex.c ---- */
 int ks_split(const char *s, size_t len, strv_t *out, const char **err);
 char *ks_quote(const char *s);
-
-/* ---- string builder ---- */
-struct sb { char *p; size_t n, cap; };
-void sb_add(struct sb *b, const char *s);
-void sb_addn(struct sb *b, const char *s, size_t n);
-void sb_printf(struct sb *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* ---- parser state ---- */
 struct ks_state {
@@ -82,7 +78,7 @@ const struct ks_version *ks_version_get(const char *name);
 void ks_cmdrec_free(struct ks_cmdrec *r);
 
 /* ---- ks_write.c ---- */
-void ks_write_commands(const struct kickstart *ks, struct sb *out);
+void ks_write_commands(const struct kickstart *ks, struct strbuf *out);
 
 /* ---- ks_fetch.c ---- */
 /* Fetch a URL's content (NUL terminated).  0, or -1 with *err (malloc'd). */

@@ -8,7 +8,8 @@
  *    (shlex ends the current token there);
  *  - adjacent quoted and unquoted parts join into one token.
  */
-#include "ks_internal.h"
+#include "kickstart/ks_internal.h"
+#include "core/base/strv.h"
 
 #include <stdlib.h>
 #include <string.h>

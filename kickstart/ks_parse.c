@@ -9,8 +9,9 @@
  * include nesting is bounded (cycles end there).
  */
 #define _GNU_SOURCE
-#include "ks_internal.h"
-#include "../core/log.h"
+#include "kickstart/ks_internal.h"
+#include "core/base/strv.h"
+#include "core/base/log.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -26,49 +27,6 @@
 
 /* ------------------------------------------------------------------------ */
 /* diagnostics                                                              */
-
-static void default_report(void *ctx, enum ks_severity sev, const char *file, int line,
-                           const char *msg)
-{
-    (void)ctx;
-    if (line > 0) {
-        if (sev == KS_ERROR)
-            log_error("%s:%d: %s", file, line, msg);
-        else if (sev == KS_WARNING)
-            log_warn("%s:%d: %s", file, line, msg);
-        else
-            log_info("%s:%d: %s", file, line, msg);
-    } else {
-        if (sev == KS_ERROR)
-            log_error("%s: %s", file, msg);
-        else if (sev == KS_WARNING)
-            log_warn("%s: %s", file, msg);
-        else
-            log_info("%s: %s", file, msg);
-    }
-}
-
-void ks_diag(struct ks_state *st, enum ks_severity sev, const char *file, int line,
-             const char *fmt, ...)
-{
-    va_list ap;
-    char *msg;
-    va_start(ap, fmt);
-    if (vasprintf(&msg, fmt, ap) < 0)
-        msg = NULL;
-    va_end(ap);
-    if (sev == KS_ERROR) {
-        st->errors++;
-        if (st->opts && st->opts->errors_fatal)
-            st->stop = true;
-    } else if (sev == KS_WARNING) {
-        st->warnings++;
-    }
-    ks_report_fn fn = st->opts && st->opts->report ? st->opts->report : default_report;
-    fn(st->opts ? st->opts->report_ctx : NULL, sev, file ? file : "<kickstart>", line,
-       msg ? msg : "(out of memory)");
-    free(msg);
-}
 
 void ks_parse_opts_init(struct ks_parse_opts *o)
 {
@@ -323,18 +281,18 @@ static const char *lstrip(const char *l)
 static int split_nocomment(const char *s, strv_t *out, const char **err)
 {
     /* protect '#' by quoting it: shlex without comments treats it as a word char */
-    struct sb b = { 0 };
+    struct strbuf b = { 0 };
     bool sq = false, dq = false, esc = false;
     for (const char *p = s; *p; p++) {
         char ch = *p;
         if (esc) {
             esc = false;
-            sb_addn(&b, p, 1);
+            strbuf_addn(&b, p, 1);
             continue;
         }
         if (!sq && ch == '\\') {
             esc = true;
-            sb_addn(&b, p, 1);
+            strbuf_addn(&b, p, 1);
             continue;
         }
         if (!dq && ch == '\'')
@@ -342,10 +300,10 @@ static int split_nocomment(const char *s, strv_t *out, const char **err)
         else if (!sq && ch == '"')
             dq = !dq;
         if (ch == '#' && !sq && !dq) {
-            sb_add(&b, "'#'");
+            strbuf_add(&b, "'#'");
             continue;
         }
-        sb_addn(&b, p, 1);
+        strbuf_addn(&b, p, 1);
     }
     int r = ks_split(b.p ? b.p : "", b.n, out, err);
     free(b.p);
@@ -539,9 +497,9 @@ static void finalize_script(struct parser *p, int idx)
     if (empty)
         return;
     struct kickstart *ks = p->st.ks;
-    struct sb b = { 0 };
+    struct strbuf b = { 0 };
     for (size_t i = 0; i < s->body.n; i++)
-        sb_add(&b, s->body.v[i]);
+        strbuf_add(&b, s->body.v[i]);
     ks->scripts = xrealloc(ks->scripts, sizeof *ks->scripts * (ks->n_scripts + 1));
     struct ks_script *k = &ks->scripts[ks->n_scripts++];
     memset(k, 0, sizeof *k);
@@ -674,11 +632,11 @@ static void pk_add_group(struct parser *p, const char *spec, const char *file, i
         strv_free(&w);
         return;
     }
-    struct sb name = { 0 };
+    struct strbuf name = { 0 };
     for (size_t i = 0; i < ns.extra.n; i++) {
         if (i)
-            sb_add(&name, " ");
-        sb_add(&name, ns.extra.v[i]);
+            strbuf_add(&name, " ");
+        strbuf_add(&name, ns.extra.v[i]);
     }
     char *nm = name.p ? name.p : xstrdup("");
     for (size_t i = 0; i < pk->n_groups; i++)
@@ -794,9 +752,9 @@ static void finalize_section(struct parser *p, const char *name)
     if (si >= 0) {
         finalize_script(p, si);
     } else if (!strcmp(name, "%certificate")) {
-        struct sb b = { 0 };
+        struct strbuf b = { 0 };
         for (size_t i = 0; i < p->cert.body.n; i++)
-            sb_add(&b, p->cert.body.v[i]);
+            strbuf_add(&b, p->cert.body.v[i]);
         char *cert = b.p ? b.p : xstrdup("");
         size_t l = strlen(cert);
         if (l && cert[l - 1] == '\n')
@@ -824,17 +782,17 @@ static void finalize_section(struct parser *p, const char *name)
         /* nothing: lines were added as they came */
     } else {
         struct nulls *n = null_section(p, name);
-        struct sb b = { 0 };
+        struct strbuf b = { 0 };
         for (size_t i = 0; i < n->args.n; i++) {
             if (i)
-                sb_add(&b, " ");
-            sb_add(&b, n->args.v[i]);
+                strbuf_add(&b, " ");
+            strbuf_add(&b, n->args.v[i]);
         }
-        sb_add(&b, "\n");
+        strbuf_add(&b, "\n");
         for (size_t i = 0; i < n->body.n; i++) {
             if (i)
-                sb_add(&b, "\n");
-            sb_add(&b, n->body.v[i]);
+                strbuf_add(&b, "\n");
+            strbuf_add(&b, n->body.v[i]);
         }
         if (n->body.n) {
             /* an empty body joined gives "" only if every line is "" */
@@ -842,12 +800,12 @@ static void finalize_section(struct parser *p, const char *name)
             for (size_t i = 0; i < n->body.n; i++)
                 any |= n->body.v[i][0] != 0;
             if (any || n->body.n > 1)
-                sb_add(&b, "\n");
+                strbuf_add(&b, "\n");
             else {
                 b.p[b.n - 0] = 0;
             }
         }
-        sb_add(&b, "%end");
+        strbuf_add(&b, "%end");
         strv_push_take(&p->st.ks->null_sections, b.p);
         char *what = !strcmp(name, "%addon") && n->args.n > 1 ? xasprintf("%s %s", name, n->args.v[1])
                                                               : xstrdup(name);
@@ -1175,7 +1133,7 @@ static char *ksappend_expand(struct parser *p, const char *path)
         free(buf);
         return NULL;
     }
-    struct sb out = { 0 };
+    struct strbuf out = { 0 };
     const char *q = buf;
     int lineno = 0;
     while (*q) {
@@ -1185,7 +1143,7 @@ static char *ksappend_expand(struct parser *p, const char *path)
         char *ln = xstrndup(q, l);
         const char *t = lstrip(ln);
         if (strncmp(t, "%ksappend", 9) != 0) {
-            sb_add(&out, ln);
+            strbuf_add(&out, ln);
         } else {
             /* ll.split(' ')[1] */
             char *ll = xstrdup(t);
@@ -1207,7 +1165,7 @@ static char *ksappend_expand(struct parser *p, const char *path)
                 if (rr < 0) {
                     fatal(p, path, lineno, "Unable to open %%ksappend file: %s", err ? err : strerror(errno));
                 } else {
-                    sb_addn(&out, c, cl);
+                    strbuf_addn(&out, c, cl);
                 }
                 free(c);
                 free(err);

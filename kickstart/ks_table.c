@@ -1,7 +1,7 @@
 /* ks_table.c - GENERATED option tables of the kickstart syntax versions.
  * Facts of the kickstart language (command names, option spellings, kinds,
  * defaults, deprecations) per syntax version; see ks_table.h. */
-#include "ks_table.h"
+#include "kickstart/ks_table.h"
 #include <stddef.h>
 
 static const struct ks_optdef o_F10_Rescue[] = {

@@ -4,7 +4,8 @@
  * spelling and quoting; scripts; kept sections; %packages; certificates.
  * Values follow Python's str() and truthiness. */
 #define _GNU_SOURCE
-#include "ks_internal.h"
+#include "kickstart/ks_internal.h"
+#include "core/base/strv.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -26,81 +27,81 @@ static bool ISFALSE(rec_t *r, const char *d)  /* == False (not None) */
 static long long I(rec_t *r, const char *d) { return ks_rec_int(r, d, 0); }
 
 /* Python str() of a value */
-static void pystr(struct sb *b, const struct ks_value *v)
+static void pystr(struct strbuf *b, const struct ks_value *v)
 {
     if (!v) {
-        sb_add(b, "None");
+        strbuf_add(b, "None");
         return;
     }
     switch (v->kind) {
-    case KS_V_NONE: sb_add(b, "None"); break;
-    case KS_V_BOOL: sb_add(b, v->i ? "True" : "False"); break;
-    case KS_V_INT: sb_printf(b, "%lld", v->i); break;
+    case KS_V_NONE: strbuf_add(b, "None"); break;
+    case KS_V_BOOL: strbuf_add(b, v->i ? "True" : "False"); break;
+    case KS_V_INT: strbuf_printf(b, "%lld", v->i); break;
     case KS_V_FLOAT: {
         char t[64];
         snprintf(t, sizeof t, "%.17g", v->f);
         if (!strpbrk(t, ".eninf"))
             strcat(t, ".0");
-        sb_add(b, t);
+        strbuf_add(b, t);
         break;
     }
-    case KS_V_STR: sb_add(b, v->s); break;
+    case KS_V_STR: strbuf_add(b, v->s); break;
     case KS_V_LIST:
-        sb_add(b, "[");
+        strbuf_add(b, "[");
         for (size_t i = 0; i < v->l.n; i++)
-            sb_printf(b, "%s'%s'", i ? ", " : "", v->l.v[i]);
-        sb_add(b, "]");
+            strbuf_printf(b, "%s'%s'", i ? ", " : "", v->l.v[i]);
+        strbuf_add(b, "]");
         break;
     }
 }
 
-static void S(struct sb *b, rec_t *r, const char *d) { pystr(b, gv(r, d)); }
+static void S(struct strbuf *b, rec_t *r, const char *d) { pystr(b, gv(r, d)); }
 
-static void joinl(struct sb *b, rec_t *r, const char *d, const char *sep)
+static void joinl(struct strbuf *b, rec_t *r, const char *d, const char *sep)
 {
     const struct ks_value *v = gv(r, d);
     if (v && v->kind == KS_V_LIST) {
         for (size_t i = 0; i < v->l.n; i++) {
             if (i)
-                sb_add(b, sep);
-            sb_add(b, v->l.v[i]);
+                strbuf_add(b, sep);
+            strbuf_add(b, v->l.v[i]);
         }
     } else if (v && v->kind == KS_V_STR) {
         /* ",".join(str) joins its characters */
         for (const char *p = v->s; *p; p++) {
             if (p != v->s)
-                sb_add(b, sep);
-            sb_addn(b, p, 1);
+                strbuf_add(b, sep);
+            strbuf_addn(b, p, 1);
         }
     }
 }
 
 /* " --opt=VALUE" if truthy; q: quoted with "" */
-static void opt(struct sb *b, rec_t *r, const char *d, const char *name, bool q)
+static void opt(struct strbuf *b, rec_t *r, const char *d, const char *name, bool q)
 {
     if (!B(r, d))
         return;
-    sb_printf(b, " %s=%s", name, q ? "\"" : "");
+    strbuf_printf(b, " %s=%s", name, q ? "\"" : "");
     S(b, r, d);
     if (q)
-        sb_add(b, "\"");
+        strbuf_add(b, "\"");
 }
 
-static void flag(struct sb *b, rec_t *r, const char *d, const char *name)
+static void flag(struct strbuf *b, rec_t *r, const char *d, const char *name)
 {
     if (B(r, d))
-        sb_printf(b, " %s", name);
+        strbuf_printf(b, " %s", name);
 }
 
 
 /* Python's str.strip() / rstrip() on the builder */
-static void rstrip(struct sb *b)
+static void rstrip(struct strbuf *b)
 {
     while (b->n && strchr(" \t\n\r\v\f", b->p[b->n - 1]))
         b->p[--b->n] = 0;
 }
 
-static void strip(struct sb *b)
+static void strip(struct strbuf *b)
 {
     rstrip(b);
     size_t k = 0;
@@ -115,20 +116,20 @@ static void strip(struct sb *b)
 /* ------------------------------------------------------------------------ */
 /* single commands                                                          */
 
-static void w_authselect(struct sb *o, rec_t *r)
+static void w_authselect(struct strbuf *o, rec_t *r)
 {
     if (r && r->text && *r->text)
-        sb_printf(o, "# System authorization information\nauthselect %s\n", r->text);
+        strbuf_printf(o, "# System authorization information\nauthselect %s\n", r->text);
 }
 
-static void w_autopart(struct sb *o, rec_t *r)
+static void w_autopart(struct strbuf *o, rec_t *r)
 {
     if (!r->seen)
         return;
-    struct sb b = { 0 };
-    sb_add(&b, "autopart");
+    struct strbuf b = { 0 };
+    strbuf_add(&b, "autopart");
     if (B(r, "encrypted")) {
-        sb_add(&b, " --encrypted");
+        strbuf_add(&b, " --encrypted");
         opt(&b, r, "passphrase", "--passphrase", true);
     }
     if (B(r, "encrypted") && B(r, "escrowcert")) {
@@ -137,13 +138,13 @@ static void w_autopart(struct sb *o, rec_t *r)
     }
     /* F16 --nolvm: lvm attribute is True after F17 parse unless --nolvm */
     if (ISFALSE(r, "lvm"))
-        sb_add(&b, " --nolvm");
+        strbuf_add(&b, " --nolvm");
     const struct ks_value *t = gv(r, "type");
     if (t && t->kind == KS_V_INT) {
         static const char *names[] = { "plain", "btrfs", "lvm", "thinp" };
         /* F17 lvm = True after parse: --nolvm shows as --type=plain */
         if (t->i >= 0 && t->i <= 3)
-            sb_printf(&b, " --type=%s", names[t->i]);
+            strbuf_printf(&b, " --type=%s", names[t->i]);
     }
     if (B(r, "encrypted"))
         opt(&b, r, "cipher", "--cipher", true);
@@ -161,38 +162,38 @@ static void w_autopart(struct sb *o, rec_t *r)
     flag(&b, r, "hibernation", "--hibernation");
     if (B(r, "encrypted"))
         opt(&b, r, "hw_passphrase", "--hw-passphrase", true);
-    sb_add(&b, "\n");
-    sb_add(o, b.p);
+    strbuf_add(&b, "\n");
+    strbuf_add(o, b.p);
     free(b.p);
 }
 
-static void w_bootc(struct sb *o, rec_t *r)
+static void w_bootc(struct strbuf *o, rec_t *r)
 {
     if (!r->seen)
         return;
-    sb_add(o, "# Bootc setup\nbootc ");
-    struct sb b = { 0 };
-    if (B(r, "stateroot")) { sb_add(&b, " --stateroot=\""); S(&b, r, "stateroot"); sb_add(&b, "\""); }
-    if (B(r, "sourceImgRef")) { sb_add(&b, " --source-imgref=\""); S(&b, r, "sourceImgRef"); sb_add(&b, "\""); }
+    strbuf_add(o, "# Bootc setup\nbootc ");
+    struct strbuf b = { 0 };
+    if (B(r, "stateroot")) { strbuf_add(&b, " --stateroot=\""); S(&b, r, "stateroot"); strbuf_add(&b, "\""); }
+    if (B(r, "sourceImgRef")) { strbuf_add(&b, " --source-imgref=\""); S(&b, r, "sourceImgRef"); strbuf_add(&b, "\""); }
     const char *t = ks_rec_str(r, "targetImgRef");
     if (!t || !*t)
         t = ks_rec_str(r, "sourceImgRef");
     if (t && *t)
-        sb_printf(&b, " --target-imgref=\"%s\"", t);
-    sb_add(o, b.n ? b.p + 1 : "");
+        strbuf_printf(&b, " --target-imgref=\"%s\"", t);
+    strbuf_add(o, b.n ? b.p + 1 : "");
     free(b.p);
-    if (B(r, "bootloader")) { sb_add(o, " --bootloader=\""); S(o, r, "bootloader"); sb_add(o, "\""); }
+    if (B(r, "bootloader")) { strbuf_add(o, " --bootloader=\""); S(o, r, "bootloader"); strbuf_add(o, "\""); }
     flag(o, r, "composefs", "--composefs");
-    sb_add(o, "\n");
+    strbuf_add(o, "\n");
 }
 
-static void w_bootloader(struct sb *o, rec_t *r)
+static void w_bootloader(struct strbuf *o, rec_t *r)
 {
     if (!B(r, "location"))
         return;
-    sb_add(o, "# System bootloader configuration\nbootloader");
+    strbuf_add(o, "# System bootloader configuration\nbootloader");
     if (B(r, "disabled")) {
-        sb_add(o, " --disabled\n");
+        strbuf_add(o, " --disabled\n");
         return;
     }
     opt(o, r, "appendLine", "--append", true);
@@ -202,12 +203,12 @@ static void w_bootloader(struct sb *o, rec_t *r)
     flag(o, r, "upgrade", "--upgrade");
     const struct ks_value *d = gv(r, "driveorder");
     if (d && d->kind == KS_V_LIST && d->l.n) {
-        sb_add(o, " --driveorder=\"");
+        strbuf_add(o, " --driveorder=\"");
         joinl(o, r, "driveorder", ",");
-        sb_add(o, "\"");
+        strbuf_add(o, "\"");
     }
     if (!NONE(r, "timeout") && gv(r, "timeout")->kind == KS_V_INT)
-        sb_printf(o, " --timeout=%lld", I(r, "timeout"));
+        strbuf_printf(o, " --timeout=%lld", I(r, "timeout"));
     opt(o, r, "default", "--default", false);
     flag(o, r, "isCrypted", "--iscrypted");
     opt(o, r, "bootDrive", "--boot-drive", false);
@@ -215,16 +216,16 @@ static void w_bootloader(struct sb *o, rec_t *r)
     flag(o, r, "extlinux", "--extlinux");
     flag(o, r, "nombr", "--nombr");
     flag(o, r, "sdboot", "--sdboot");
-    sb_add(o, "\n");
+    strbuf_add(o, "\n");
 }
 
-static void w_cdrom(struct sb *o, rec_t *r)
+static void w_cdrom(struct strbuf *o, rec_t *r)
 {
     if (r->seen)
-        sb_add(o, "# Use CDROM installation media\ncdrom\n");
+        strbuf_add(o, "# Use CDROM installation media\ncdrom\n");
 }
 
-static void w_clearpart(struct sb *o, rec_t *r)
+static void w_clearpart(struct strbuf *o, rec_t *r)
 {
     
     const struct ks_value *t = gv(r, "type");
@@ -235,542 +236,542 @@ static void w_clearpart(struct sb *o, rec_t *r)
         type = 3;
     if (type < 0)
         return;
-    sb_add(o, "# Partition clearing information\nclearpart");
-    sb_add(o, type == 2 ? " --none" : type == 0 ? " --linux" : type == 1 ? " --all" : "");
+    strbuf_add(o, "# Partition clearing information\nclearpart");
+    strbuf_add(o, type == 2 ? " --none" : type == 0 ? " --linux" : type == 1 ? " --all" : "");
     if (B(r, "initAll"))
-        sb_add(o, " --initlabel");
+        strbuf_add(o, " --initlabel");
     if (B(r, "drives")) {
-        sb_add(o, " --drives=");
+        strbuf_add(o, " --drives=");
         joinl(o, r, "drives", ",");
     }
     if (devs) {
-        sb_add(o, " --list=");
+        strbuf_add(o, " --list=");
         joinl(o, r, "devices", ",");
     }
     opt(o, r, "disklabel", "--disklabel", false);
     flag(o, r, "cdl", "--cdl");
-    sb_add(o, "\n");
+    strbuf_add(o, "\n");
 }
 
-static void w_displaymode(struct sb *o, rec_t *r)
+static void w_displaymode(struct strbuf *o, rec_t *r)
 {
     if (!r->seen)
         return;
     if (!strcmp(r->name, "cmdline"))
-        sb_add(o, "cmdline");
+        strbuf_add(o, "cmdline");
     else if (!strcmp(r->name, "graphical"))
-        sb_add(o, "# Use graphical install\ngraphical");
+        strbuf_add(o, "# Use graphical install\ngraphical");
     else
-        sb_add(o, "# Use text mode install\ntext");
+        strbuf_add(o, "# Use text mode install\ntext");
     flag(o, r, "nonInteractive", "--non-interactive");
-    sb_add(o, "\n");
+    strbuf_add(o, "\n");
 }
 
-static void w_eula(struct sb *o, rec_t *r)
+static void w_eula(struct strbuf *o, rec_t *r)
 {
     if (B(r, "agreed"))
-        sb_add(o, "# License agreement\neula --agreed\n");
+        strbuf_add(o, "# License agreement\neula --agreed\n");
 }
 
-static void w_firewall(struct sb *o, rec_t *r)
+static void w_firewall(struct strbuf *o, rec_t *r)
 {
     
     if (B(r, "use_system_defaults")) {
-        sb_add(o, "# Firewall configuration\nfirewall --use-system-defaults\n");
+        strbuf_add(o, "# Firewall configuration\nfirewall --use-system-defaults\n");
         return;
     }
     if (NONE(r, "enabled"))
         return;
     if (!B(r, "enabled")) {
-        sb_add(o, "# Firewall configuration\nfirewall --disabled\n");
+        strbuf_add(o, "# Firewall configuration\nfirewall --disabled\n");
         return;
     }
-    struct sb b = { 0 }, ports = { 0 };
+    struct strbuf b = { 0 }, ports = { 0 };
     const struct ks_value *p = gv(r, "ports");
     for (size_t i = 0; p && p->kind == KS_V_LIST && i < p->l.n; i++) {
         const char *x = p->l.v[i];
-        if (!strcmp(x, "ssh:tcp")) sb_add(&b, " --ssh");
-        else if (!strcmp(x, "telnet:tcp")) sb_add(&b, " --telnet");
-        else if (!strcmp(x, "smtp:tcp")) sb_add(&b, " --smtp");
-        else if (!strcmp(x, "http:tcp")) sb_add(&b, " --http");
-        else if (!strcmp(x, "ftp:tcp")) sb_add(&b, " --ftp");
-        else sb_printf(&ports, "%s%s", ports.n ? "," : "", x);
+        if (!strcmp(x, "ssh:tcp")) strbuf_add(&b, " --ssh");
+        else if (!strcmp(x, "telnet:tcp")) strbuf_add(&b, " --telnet");
+        else if (!strcmp(x, "smtp:tcp")) strbuf_add(&b, " --smtp");
+        else if (!strcmp(x, "http:tcp")) strbuf_add(&b, " --http");
+        else if (!strcmp(x, "ftp:tcp")) strbuf_add(&b, " --ftp");
+        else strbuf_printf(&ports, "%s%s", ports.n ? "," : "", x);
     }
-    sb_add(o, "# Firewall configuration\nfirewall --enabled");
+    strbuf_add(o, "# Firewall configuration\nfirewall --enabled");
     if (b.p)
-        sb_add(o, b.p);
+        strbuf_add(o, b.p);
     if (ports.n)
-        sb_printf(o, " --port=%s", ports.p);
+        strbuf_printf(o, " --port=%s", ports.p);
     if (B(r, "trusts")) {
-        sb_add(o, " --trust=");
+        strbuf_add(o, " --trust=");
         joinl(o, r, "trusts", ",");
     }
     if (B(r, "services")) {
-        sb_add(o, " --service=");
+        strbuf_add(o, " --service=");
         joinl(o, r, "services", ",");
     }
     if (B(r, "remove_services")) {
-        sb_add(o, " --remove-service=");
+        strbuf_add(o, " --remove-service=");
         joinl(o, r, "remove_services", ",");
     }
-    sb_add(o, "\n");
+    strbuf_add(o, "\n");
     free(b.p);
     free(ports.p);
 }
 
-static void w_firstboot(struct sb *o, rec_t *r)
+static void w_firstboot(struct strbuf *o, rec_t *r)
 {
     const struct ks_value *v = gv(r, "firstboot");
     if (!r || !v || v->kind != KS_V_INT)
         return;
     if (v->i == 1)
-        sb_add(o, "firstboot --disable\n");
+        strbuf_add(o, "firstboot --disable\n");
     else if (v->i == 0)
-        sb_add(o, "# Run the Setup Agent on first boot\nfirstboot --enable\n");
+        strbuf_add(o, "# Run the Setup Agent on first boot\nfirstboot --enable\n");
     else if (v->i == 2)
-        sb_add(o, "# Run the Setup Agent on first boot\nfirstboot --reconfig\n");
+        strbuf_add(o, "# Run the Setup Agent on first boot\nfirstboot --reconfig\n");
 }
 
-static void w_reboot(struct sb *o, rec_t *r)
+static void w_reboot(struct strbuf *o, rec_t *r)
 {
     if (!r->seen)
         return;
     const char *n = r->name;
     if (!strcmp(n, "reboot"))
-        sb_add(o, "# Reboot after installation\nreboot");
+        strbuf_add(o, "# Reboot after installation\nreboot");
     else if (!strcmp(n, "halt"))
-        sb_add(o, "# Halt after installation\nhalt");
+        strbuf_add(o, "# Halt after installation\nhalt");
     else
-        sb_add(o, "# Shutdown after installation\nshutdown");
+        strbuf_add(o, "# Shutdown after installation\nshutdown");
     flag(o, r, "eject", "--eject");
     flag(o, r, "kexec", "--kexec");
-    sb_add(o, "\n");
+    strbuf_add(o, "\n");
 }
 
-static void w_harddrive(struct sb *o, rec_t *r)
+static void w_harddrive(struct strbuf *o, rec_t *r)
 {
     if (!r->seen)
         return;
-    sb_add(o, "# Use hard drive installation media\nharddrive --dir=\"");
+    strbuf_add(o, "# Use hard drive installation media\nharddrive --dir=\"");
     S(o, r, "dir");
-    sb_add(o, "\" --partition=");
+    strbuf_add(o, "\" --partition=");
     S(o, r, "partition");
-    sb_add(o, "\n");
+    strbuf_add(o, "\n");
 }
 
-static void w_hmc(struct sb *o, rec_t *r)
+static void w_hmc(struct strbuf *o, rec_t *r)
 {
     if (r->seen)
-        sb_add(o, "# Use installation media via SE/HMC\nhmc\n");
+        strbuf_add(o, "# Use installation media via SE/HMC\nhmc\n");
 }
 
-static void w_ignoredisk(struct sb *o, rec_t *r)
+static void w_ignoredisk(struct strbuf *o, rec_t *r)
 {
     
     if (B(r, "interactive")) {
-        sb_add(o, "ignoredisk --interactive\n");
+        strbuf_add(o, "ignoredisk --interactive\n");
     } else if (B(r, "ignoredisk")) {
-        sb_add(o, "ignoredisk --drives=");
+        strbuf_add(o, "ignoredisk --drives=");
         joinl(o, r, "ignoredisk", ",");
-        sb_add(o, "\n");
+        strbuf_add(o, "\n");
     } else if (B(r, "onlyuse")) {
-        sb_add(o, "ignoredisk --only-use=");
+        strbuf_add(o, "ignoredisk --only-use=");
         joinl(o, r, "onlyuse", ",");
-        sb_add(o, "\n");
+        strbuf_add(o, "\n");
     }
 }
 
-static void w_iscsiname(struct sb *o, rec_t *r)
+static void w_iscsiname(struct strbuf *o, rec_t *r)
 {
     const struct ks_value *v = gv(r, "iqn");
     if (v && v->kind == KS_V_LIST && v->l.n && *v->l.v[0])
-        sb_printf(o, "iscsiname %s\n", v->l.v[0]);
+        strbuf_printf(o, "iscsiname %s\n", v->l.v[0]);
     else if (v && v->kind == KS_V_STR && *v->s)
-        sb_printf(o, "iscsiname %s\n", v->s);
+        strbuf_printf(o, "iscsiname %s\n", v->s);
 }
 
-static void w_keyboard(struct sb *o, rec_t *r)
+static void w_keyboard(struct strbuf *o, rec_t *r)
 {
     
     const struct ks_value *k = gv(r, "kbd");
     const char *kbd = k && k->kind == KS_V_LIST && k->l.n ? k->l.v[0] : NULL;
     if (!kbd && !B(r, "x_layouts") && !B(r, "vc_keymap"))
         return;
-    sb_add(o, "# Keyboard layouts\n");
+    strbuf_add(o, "# Keyboard layouts\n");
     if (!B(r, "vc_keymap") && !B(r, "x_layouts")) {
-        sb_printf(o, "keyboard '%s'\n", kbd);
+        strbuf_printf(o, "keyboard '%s'\n", kbd);
         return;
     }
     if (kbd && *kbd)
-        sb_printf(o, "# old format: keyboard %s\n# new format:\n", kbd);
-    sb_add(o, "keyboard");
+        strbuf_printf(o, "# old format: keyboard %s\n# new format:\n", kbd);
+    strbuf_add(o, "keyboard");
     opt(o, r, "vc_keymap", "--vckeymap", false);
     const struct ks_value *x = gv(r, "x_layouts");
     if (x && x->kind == KS_V_LIST && x->l.n) {
-        sb_add(o, " --xlayouts=");
+        strbuf_add(o, " --xlayouts=");
         for (size_t i = 0; i < x->l.n; i++)
-            sb_printf(o, "%s'%s'", i ? "," : "", x->l.v[i]);
+            strbuf_printf(o, "%s'%s'", i ? "," : "", x->l.v[i]);
     }
     x = gv(r, "switch_options");
     if (x && x->kind == KS_V_LIST && x->l.n) {
-        sb_add(o, " --switch=");
+        strbuf_add(o, " --switch=");
         for (size_t i = 0; i < x->l.n; i++)
-            sb_printf(o, "%s'%s'", i ? "," : "", x->l.v[i]);
+            strbuf_printf(o, "%s'%s'", i ? "," : "", x->l.v[i]);
     }
-    sb_add(o, "\n");
+    strbuf_add(o, "\n");
 }
 
-static void w_lang(struct sb *o, rec_t *r)
+static void w_lang(struct strbuf *o, rec_t *r)
 {
     const char *l = r ? ks_rec_str(r, "lang") : NULL;
     if (!l || !*l)
         return;
-    sb_printf(o, "# System language\nlang %s", l);
+    strbuf_printf(o, "# System language\nlang %s", l);
     if (B(r, "addsupport")) {
-        sb_add(o, " --addsupport=");
+        strbuf_add(o, " --addsupport=");
         joinl(o, r, "addsupport", ",");
     }
-    sb_add(o, "\n");
+    strbuf_add(o, "\n");
 }
 
-static void w_liveimg(struct sb *o, rec_t *r)
+static void w_liveimg(struct strbuf *o, rec_t *r)
 {
     if (!r->seen)
         return;
-    sb_add(o, "# Use live disk image installation\nliveimg --url=\"");
+    strbuf_add(o, "# Use live disk image installation\nliveimg --url=\"");
     S(o, r, "url");
-    sb_add(o, "\"");
+    strbuf_add(o, "\"");
     opt(o, r, "proxy", "--proxy", true);
     flag(o, r, "noverifyssl", "--noverifyssl");
     opt(o, r, "checksum", "--checksum", true);
-    sb_add(o, "\n");
+    strbuf_add(o, "\n");
 }
 
-static void w_logging(struct sb *o, rec_t *r)
+static void w_logging(struct strbuf *o, rec_t *r)
 {
     const char *cn = ks_classes[r->cls].name;
     if (!strncmp(cn, "FC6_", 4) || !strncmp(cn, "RHEL8_", 6)) {
         /* up to F33: the level is written, and a newline even when unused */
         if (r->seen && B(r, "level")) {
-            sb_add(o, "# Installation logging level\nlogging --level=");
+            strbuf_add(o, "# Installation logging level\nlogging --level=");
             S(o, r, "level");
             if (B(r, "host")) {
                 opt(o, r, "host", "--host", false);
                 opt(o, r, "port", "--port", false);
             }
         }
-        sb_add(o, "\n");
+        strbuf_add(o, "\n");
         return;
     }
     if (B(r, "host")) {
-        sb_add(o, "# Installation logging level\nlogging --host=");
+        strbuf_add(o, "# Installation logging level\nlogging --host=");
         S(o, r, "host");
         opt(o, r, "port", "--port", false);
-        sb_add(o, "\n");
+        strbuf_add(o, "\n");
     }
 }
 
-static void w_mediacheck(struct sb *o, rec_t *r)
+static void w_mediacheck(struct strbuf *o, rec_t *r)
 {
     if (r->seen)
-        sb_add(o, "mediacheck\n");
+        strbuf_add(o, "mediacheck\n");
 }
 
-static void w_nfs(struct sb *o, rec_t *r)
+static void w_nfs(struct strbuf *o, rec_t *r)
 {
     if (!r->seen)
         return;
-    sb_add(o, "# Use NFS installation media\nnfs --server=");
+    strbuf_add(o, "# Use NFS installation media\nnfs --server=");
     S(o, r, "server");
-    sb_add(o, " --dir=\"");
+    strbuf_add(o, " --dir=\"");
     S(o, r, "dir");
-    sb_add(o, "\"");
+    strbuf_add(o, "\"");
     opt(o, r, "opts", "--opts", true);
-    sb_add(o, "\n");
+    strbuf_add(o, "\n");
 }
 
-static void w_ostreecontainer(struct sb *o, rec_t *r)
+static void w_ostreecontainer(struct strbuf *o, rec_t *r)
 {
     if (!r->seen)
         return;
-    struct sb b = { 0 };
-    if (B(r, "stateroot")) { sb_add(&b, " --stateroot=\""); S(&b, r, "stateroot"); sb_add(&b, "\""); }
-    if (B(r, "remote")) { sb_add(&b, " --remote=\""); S(&b, r, "remote"); sb_add(&b, "\""); }
+    struct strbuf b = { 0 };
+    if (B(r, "stateroot")) { strbuf_add(&b, " --stateroot=\""); S(&b, r, "stateroot"); strbuf_add(&b, "\""); }
+    if (B(r, "remote")) { strbuf_add(&b, " --remote=\""); S(&b, r, "remote"); strbuf_add(&b, "\""); }
     flag(&b, r, "noSignatureVerification", "--no-signature-verification");
-    if (B(r, "transport")) { sb_add(&b, " --transport=\""); S(&b, r, "transport"); sb_add(&b, "\""); }
-    if (B(r, "url")) { sb_add(&b, " --url=\""); S(&b, r, "url"); sb_add(&b, "\""); }
-    sb_printf(o, "# OSTree container setup\nostreecontainer %s\n", b.n ? b.p + 1 : "");
+    if (B(r, "transport")) { strbuf_add(&b, " --transport=\""); S(&b, r, "transport"); strbuf_add(&b, "\""); }
+    if (B(r, "url")) { strbuf_add(&b, " --url=\""); S(&b, r, "url"); strbuf_add(&b, "\""); }
+    strbuf_printf(o, "# OSTree container setup\nostreecontainer %s\n", b.n ? b.p + 1 : "");
     free(b.p);
 }
 
-static void w_ostreesetup(struct sb *o, rec_t *r)
+static void w_ostreesetup(struct strbuf *o, rec_t *r)
 {
     if (!r->seen || !B(r, "osname"))
         return;
-    struct sb b = { 0 };
-    if (B(r, "osname")) { sb_add(&b, " --osname=\""); S(&b, r, "osname"); sb_add(&b, "\""); }
-    if (B(r, "remote")) { sb_add(&b, " --remote=\""); S(&b, r, "remote"); sb_add(&b, "\""); }
-    if (B(r, "url")) { sb_add(&b, " --url=\""); S(&b, r, "url"); sb_add(&b, "\""); }
-    if (B(r, "ref")) { sb_add(&b, " --ref=\""); S(&b, r, "ref"); sb_add(&b, "\""); }
+    struct strbuf b = { 0 };
+    if (B(r, "osname")) { strbuf_add(&b, " --osname=\""); S(&b, r, "osname"); strbuf_add(&b, "\""); }
+    if (B(r, "remote")) { strbuf_add(&b, " --remote=\""); S(&b, r, "remote"); strbuf_add(&b, "\""); }
+    if (B(r, "url")) { strbuf_add(&b, " --url=\""); S(&b, r, "url"); strbuf_add(&b, "\""); }
+    if (B(r, "ref")) { strbuf_add(&b, " --ref=\""); S(&b, r, "ref"); strbuf_add(&b, "\""); }
     flag(&b, r, "nogpg", "--nogpg");
-    sb_printf(o, "# OSTree setup\nostreesetup %s\n", b.n ? b.p + 1 : "");
+    strbuf_printf(o, "# OSTree setup\nostreesetup %s\n", b.n ? b.p + 1 : "");
     free(b.p);
 }
 
-static void w_rdp(struct sb *o, rec_t *r)
+static void w_rdp(struct strbuf *o, rec_t *r)
 {
     if (!r->seen)
         return;
-    sb_add(o, "rdp");
+    strbuf_add(o, "rdp");
     opt(o, r, "username", "--username", false);
     opt(o, r, "password", "--password", false);
-    sb_add(o, "\n");
+    strbuf_add(o, "\n");
 }
 
-static void w_reqpart(struct sb *o, rec_t *r)
+static void w_reqpart(struct strbuf *o, rec_t *r)
 {
     if (!r->seen)
         return;
-    sb_add(o, "reqpart");
+    strbuf_add(o, "reqpart");
     flag(o, r, "addBoot", "--add-boot");
-    sb_add(o, "\n");
+    strbuf_add(o, "\n");
 }
 
-static void w_rescue(struct sb *o, rec_t *r)
+static void w_rescue(struct strbuf *o, rec_t *r)
 {
     if (!r->seen)
         return;
-    sb_add(o, "# Start rescue mode\nrescue");
+    strbuf_add(o, "# Start rescue mode\nrescue");
     flag(o, r, "nomount", "--nomount");
     flag(o, r, "romount", "--romount");
-    sb_add(o, "\n");
+    strbuf_add(o, "\n");
 }
 
-static void w_rootpw(struct sb *o, rec_t *r)
+static void w_rootpw(struct strbuf *o, rec_t *r)
 {
     
     const char *pw = ks_rec_str(r, "password");
     if (pw && *pw) {
-        sb_add(o, "# Root password\nrootpw");
+        strbuf_add(o, "# Root password\nrootpw");
         flag(o, r, "isCrypted", "--iscrypted");
         flag(o, r, "lock", "--lock");
         if (!B(r, "isCrypted"))
-            sb_add(o, " --plaintext");
+            strbuf_add(o, " --plaintext");
         flag(o, r, "allow_ssh", "--allow-ssh");
         if (strchr(pw, '#'))
-            sb_printf(o, " \"%s\"\n", pw);
+            strbuf_printf(o, " \"%s\"\n", pw);
         else
-            sb_printf(o, " %s\n", pw);
+            strbuf_printf(o, " %s\n", pw);
     } else if (B(r, "lock")) {
-        sb_add(o, "#Root password\nrootpw --lock\n");
+        strbuf_add(o, "#Root password\nrootpw --lock\n");
     }
 }
 
-static void w_selinux(struct sb *o, rec_t *r)
+static void w_selinux(struct strbuf *o, rec_t *r)
 {
     const struct ks_value *v = gv(r, "selinux");
     if (!r || !v || v->kind != KS_V_INT)
         return;
-    sb_add(o, "# SELinux configuration\n");
-    if (v->i == 0) sb_add(o, "selinux --disabled\n");
-    else if (v->i == 1) sb_add(o, "selinux --enforcing\n");
-    else if (v->i == 2) sb_add(o, "selinux --permissive\n");
+    strbuf_add(o, "# SELinux configuration\n");
+    if (v->i == 0) strbuf_add(o, "selinux --disabled\n");
+    else if (v->i == 1) strbuf_add(o, "selinux --enforcing\n");
+    else if (v->i == 2) strbuf_add(o, "selinux --permissive\n");
 }
 
-static void w_services(struct sb *o, rec_t *r)
+static void w_services(struct strbuf *o, rec_t *r)
 {
     
-    struct sb b = { 0 };
-    if (B(r, "disabled")) { sb_add(&b, " --disabled=\""); joinl(&b, r, "disabled", ","); sb_add(&b, "\""); }
-    if (B(r, "enabled")) { sb_add(&b, " --enabled=\""); joinl(&b, r, "enabled", ","); sb_add(&b, "\""); }
+    struct strbuf b = { 0 };
+    if (B(r, "disabled")) { strbuf_add(&b, " --disabled=\""); joinl(&b, r, "disabled", ","); strbuf_add(&b, "\""); }
+    if (B(r, "enabled")) { strbuf_add(&b, " --enabled=\""); joinl(&b, r, "enabled", ","); strbuf_add(&b, "\""); }
     if (b.n)
-        sb_printf(o, "# System services\nservices%s\n", b.p);
+        strbuf_printf(o, "# System services\nservices%s\n", b.p);
     free(b.p);
 }
 
-static void w_skipx(struct sb *o, rec_t *r)
+static void w_skipx(struct strbuf *o, rec_t *r)
 {
     if (r->seen)
-        sb_add(o, "# Do not configure the X Window System\nskipx\n");
+        strbuf_add(o, "# Do not configure the X Window System\nskipx\n");
 }
 
-static void w_timezone(struct sb *o, rec_t *r)
+static void w_timezone(struct strbuf *o, rec_t *r)
 {
     const char *cn = ks_classes[r->cls].name;
     bool old = !strncmp(cn, "F25_", 4);       /* RHEL8: --isUtc */
     bool r10 = !strncmp(cn, "RHEL10_", 7);    /* no NTP options */
-    struct sb b = { 0 };
+    struct strbuf b = { 0 };
     const struct ks_value *t = gv(r, "timezone");
     if (t && t->kind == KS_V_LIST && t->l.n && *t->l.v[0])
-        sb_printf(&b, " %s", t->l.v[0]);
+        strbuf_printf(&b, " %s", t->l.v[0]);
     else if (t && t->kind == KS_V_STR && *t->s)
-        sb_printf(&b, " %s", t->s);
+        strbuf_printf(&b, " %s", t->s);
     flag(&b, r, "isUtc", old ? "--isUtc" : "--utc");
     if (!r10) {
         flag(&b, r, "nontp", "--nontp");
         if (B(r, "ntpservers")) {
-            sb_add(&b, " --ntpservers=");
+            strbuf_add(&b, " --ntpservers=");
             joinl(&b, r, "ntpservers", ",");
         }
     }
     if (b.n)
-        sb_printf(o, "# System timezone\ntimezone%s\n", b.p);
+        strbuf_printf(o, "# System timezone\ntimezone%s\n", b.p);
     free(b.p);
 }
 
-static void w_updates(struct sb *o, rec_t *r)
+static void w_updates(struct strbuf *o, rec_t *r)
 {
     if (!strncmp(ks_classes[r->cls].name, "F7_", 3) && r->seen) {
         const struct ks_value *u = gv(r, "updates");
         if (!u || !ks_value_truthy(u)) {
-            sb_add(o, "updates\n");
+            strbuf_add(o, "updates\n");
             return;
         }
-        sb_add(o, "updates ");
+        strbuf_add(o, "updates ");
         joinl(o, r, "updates", " ");
-        sb_add(o, "\n");
+        strbuf_add(o, "\n");
         return;
     }
     const struct ks_value *v = gv(r, "url");
     const char *u = v && v->kind == KS_V_STR ? v->s : v && v->kind == KS_V_LIST && v->l.n ? v->l.v[0] : NULL;
     if (u && *u)
-        sb_printf(o, "updates %s\n", u);
+        strbuf_printf(o, "updates %s\n", u);
 }
 
-static void w_url(struct sb *o, rec_t *r)
+static void w_url(struct strbuf *o, rec_t *r)
 {
     if (!r->seen)
         return;
-    sb_add(o, "# Use network installation\n");
-    if (B(r, "url")) { sb_add(o, "url --url=\""); S(o, r, "url"); sb_add(o, "\""); }
-    else if (B(r, "mirrorlist")) { sb_add(o, "url --mirrorlist=\""); S(o, r, "mirrorlist"); sb_add(o, "\""); }
-    else if (B(r, "metalink")) { sb_add(o, "url --metalink=\""); S(o, r, "metalink"); sb_add(o, "\""); }
+    strbuf_add(o, "# Use network installation\n");
+    if (B(r, "url")) { strbuf_add(o, "url --url=\""); S(o, r, "url"); strbuf_add(o, "\""); }
+    else if (B(r, "mirrorlist")) { strbuf_add(o, "url --mirrorlist=\""); S(o, r, "mirrorlist"); strbuf_add(o, "\""); }
+    else if (B(r, "metalink")) { strbuf_add(o, "url --metalink=\""); S(o, r, "metalink"); strbuf_add(o, "\""); }
     opt(o, r, "proxy", "--proxy", true);
     flag(o, r, "noverifyssl", "--noverifyssl");
     opt(o, r, "sslcacert", "--sslcacert", true);
     opt(o, r, "sslclientcert", "--sslclientcert", true);
     opt(o, r, "sslclientkey", "--sslclientkey", true);
-    sb_add(o, "\n");
+    strbuf_add(o, "\n");
 }
 
-static void w_vnc(struct sb *o, rec_t *r)
+static void w_vnc(struct strbuf *o, rec_t *r)
 {
     if (!r->seen)
         return;
-    sb_add(o, "vnc");
+    strbuf_add(o, "vnc");
     if (B(r, "host")) {
         opt(o, r, "host", "--host", false);
         opt(o, r, "port", "--port", false);
     }
     opt(o, r, "password", "--password", false);
-    sb_add(o, "\n");
+    strbuf_add(o, "\n");
 }
 
-static void w_rhsm(struct sb *o, rec_t *r)
+static void w_rhsm(struct strbuf *o, rec_t *r)
 {
     if (!r->seen && !B(r, "organization") && !B(r, "activation_keys") && !B(r, "connect_to_insights") &&
         !B(r, "proxy") && !B(r, "server_hostname") && !B(r, "rhsm_baseurl"))
         return;
-    sb_add(o, "# Red Hat Subscription Manager\nrhsm");
-    if (B(r, "organization")) { sb_add(o, " --organization=\""); S(o, r, "organization"); sb_add(o, "\""); }
+    strbuf_add(o, "# Red Hat Subscription Manager\nrhsm");
+    if (B(r, "organization")) { strbuf_add(o, " --organization=\""); S(o, r, "organization"); strbuf_add(o, "\""); }
     const struct ks_value *k = gv(r, "activation_keys");
     for (size_t i = 0; k && k->kind == KS_V_LIST && i < k->l.n; i++)
-        sb_printf(o, " --activation-key=\"%s\"", k->l.v[i]);
+        strbuf_printf(o, " --activation-key=\"%s\"", k->l.v[i]);
     flag(o, r, "connect_to_insights", "--connect-to-insights");
     opt(o, r, "proxy", "--proxy", true);
     opt(o, r, "server_hostname", "--server-hostname", true);
     opt(o, r, "rhsm_baseurl", "--rhsm-baseurl", true);
     opt(o, r, "flatpak_registry_url", "--flatpak-registry-url", true);
-    sb_add(o, "\n");
+    strbuf_add(o, "\n");
 }
 
-static void w_syspurpose(struct sb *o, rec_t *r)
+static void w_syspurpose(struct strbuf *o, rec_t *r)
 {
     if (!B(r, "role") && !B(r, "sla") && !B(r, "usage") && !B(r, "addons"))
         return;
-    sb_add(o, "# Intended system purpose\nsyspurpose");
+    strbuf_add(o, "# Intended system purpose\nsyspurpose");
     opt(o, r, "role", "--role", true);
     opt(o, r, "sla", "--sla", true);
     opt(o, r, "usage", "--usage", true);
     const struct ks_value *a = gv(r, "addons");
     for (size_t i = 0; a && a->kind == KS_V_LIST && i < a->l.n; i++)
-        sb_printf(o, " --addon=\"%s\"", a->l.v[i]);
-    sb_add(o, "\n");
+        strbuf_printf(o, " --addon=\"%s\"", a->l.v[i]);
+    strbuf_add(o, "\n");
 }
 
-static void w_xconfig(struct sb *o, rec_t *r)
+static void w_xconfig(struct strbuf *o, rec_t *r)
 {
     
-    struct sb b = { 0 };
+    struct strbuf b = { 0 };
     opt(&b, r, "driver", "--driver", false);
     opt(&b, r, "defaultdesktop", "--defaultdesktop", false);
     if (!NONE(r, "depth") && I(r, "depth") != 0)
-        sb_printf(&b, " --depth=%lld", I(r, "depth"));
+        strbuf_printf(&b, " --depth=%lld", I(r, "depth"));
     opt(&b, r, "resolution", "--resolution", false);
     flag(&b, r, "startX", "--startxonboot");
     opt(&b, r, "videoRam", "--videoram", false);
     if (b.n)
-        sb_printf(o, "# X Window System configuration information\nxconfig %s\n", b.p);
+        strbuf_printf(o, "# X Window System configuration information\nxconfig %s\n", b.p);
     free(b.p);
 }
 
-static void w_zerombr(struct sb *o, rec_t *r)
+static void w_zerombr(struct strbuf *o, rec_t *r)
 {
     if (r->seen)
-        sb_add(o, "# Clear the Master Boot Record\nzerombr\n");
+        strbuf_add(o, "# Clear the Master Boot Record\nzerombr\n");
 }
 
-static void w_zipl(struct sb *o, rec_t *r)
+static void w_zipl(struct strbuf *o, rec_t *r)
 {
     const struct ks_value *v = gv(r, "secure_boot");
     if (!v || v->kind != KS_V_INT || v->i == -1)
         return;
-    sb_add(o, "# ZIPL configuration\nzipl");
-    if (v->i == 2) sb_add(o, " --secure-boot");
-    else if (v->i == 1) sb_add(o, " --force-secure-boot");
-    else if (v->i == 0) sb_add(o, " --no-secure-boot");
-    sb_add(o, "\n");
+    strbuf_add(o, "# ZIPL configuration\nzipl");
+    if (v->i == 2) strbuf_add(o, " --secure-boot");
+    else if (v->i == 1) strbuf_add(o, " --force-secure-boot");
+    else if (v->i == 0) strbuf_add(o, " --no-secure-boot");
+    strbuf_add(o, "\n");
 }
 
-static void w_auth(struct sb *o, rec_t *r)
+static void w_auth(struct strbuf *o, rec_t *r)
 {
     if (r && r->text && *r->text)
-        sb_printf(o, "# System authorization information\nauth %s\n", r->text);
+        strbuf_printf(o, "# System authorization information\nauth %s\n", r->text);
 }
 
-static void shquote(struct sb *o, const char *s)
+static void shquote(struct strbuf *o, const char *s)
 {
     bool safe = *s != 0;
     for (const char *p = s; *p && safe; p++)
         safe = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
                strchr("@%+=:,./-_", *p);
     if (safe) {
-        sb_add(o, s);
+        strbuf_add(o, s);
         return;
     }
-    sb_add(o, "'");
+    strbuf_add(o, "'");
     for (const char *p = s; *p; p++) {
         if (*p == '\'')
-            sb_add(o, "'\"'\"'");
+            strbuf_add(o, "'\"'\"'");
         else
-            sb_addn(o, p, 1);
+            strbuf_addn(o, p, 1);
     }
-    sb_add(o, "'");
+    strbuf_add(o, "'");
 }
 
-static void w_realm(struct sb *o, rec_t *r)
+static void w_realm(struct strbuf *o, rec_t *r)
 {
     if (!r || !r->text || !*r->text)
         return;
     strv_t a = { 0 };
     const char *err;
     if (ks_split(r->text, strlen(r->text), &a, &err) == 0 && a.n > 1) {
-        sb_add(o, "# Realm or domain membership\nrealm join");
+        strbuf_add(o, "# Realm or domain membership\nrealm join");
         for (size_t i = 1; i < a.n; i++) {
-            sb_add(o, " ");
+            strbuf_add(o, " ");
             shquote(o, a.v[i]);
         }
-        sb_add(o, "\n");
+        strbuf_add(o, "\n");
     }
     strv_free(&a);
 }
@@ -778,9 +779,9 @@ static void w_realm(struct sb *o, rec_t *r)
 /* ------------------------------------------------------------------------ */
 /* data commands: one line per record                                       */
 
-static void d_network(struct sb *o, rec_t *r)
+static void d_network(struct strbuf *o, rec_t *r)
 {
-    sb_add(o, "network ");
+    strbuf_add(o, "network ");
     opt(o, r, "bootProto", "--bootproto", false);
     opt(o, r, "dhcpclass", "--dhcpclass", false);
     opt(o, r, "device", "--device", false);
@@ -794,7 +795,7 @@ static void d_network(struct sb *o, rec_t *r)
     opt(o, r, "netmask", "--netmask", false);
     flag(o, r, "nodns", "--nodns");
     if (!NONE(r, "onboot") && !B(r, "onboot"))
-        sb_add(o, " --onboot=off");
+        strbuf_add(o, " --onboot=off");
     opt(o, r, "wepkey", "--wepkey", false);
     flag(o, r, "notksdevice", "--notksdevice");
     flag(o, r, "noipv4", "--noipv4");
@@ -809,70 +810,70 @@ static void d_network(struct sb *o, rec_t *r)
     opt(o, r, "ipv6gateway", "--ipv6gateway", false);
     if (B(r, "teamslaves")) {
         /* stored as the raw option text: slave'config',... */
-        struct sb t = { 0 };
+        struct strbuf t = { 0 };
         S(&t, r, "teamslaves");
-        sb_add(o, " --teamslaves=\"");
+        strbuf_add(o, " --teamslaves=\"");
         for (const char *p = t.p; *p; p++) {
             if (*p == '"')
-                sb_add(o, "\\");
-            sb_addn(o, p, 1);
+                strbuf_add(o, "\\");
+            strbuf_addn(o, p, 1);
         }
-        sb_add(o, "\"");
+        strbuf_add(o, "\"");
         free(t.p);
     }
     if (B(r, "teamconfig")) {
-        struct sb t = { 0 };
+        struct strbuf t = { 0 };
         S(&t, r, "teamconfig");
-        sb_add(o, " --teamconfig=\"");
+        strbuf_add(o, " --teamconfig=\"");
         for (const char *p = t.p; *p; p++) {
             if (*p == '"')
-                sb_add(o, "\\");
-            sb_addn(o, p, 1);
+                strbuf_add(o, "\\");
+            strbuf_addn(o, p, 1);
         }
-        sb_add(o, "\"");
+        strbuf_add(o, "\"");
         free(t.p);
     }
     opt(o, r, "interfacename", "--interfacename", false);
     opt(o, r, "bridgeslaves", "--bridgeslaves", false);
     opt(o, r, "bridgeopts", "--bridgeopts", false);
     if (ISFALSE(r, "activate"))
-        sb_add(o, " --no-activate");
+        strbuf_add(o, " --no-activate");
     const char *bt = ks_rec_str(r, "bindto");
     if (bt && !strcmp(bt, "mac"))
-        sb_add(o, " --bindto=mac");
+        strbuf_add(o, " --bindto=mac");
     opt(o, r, "ipv4_dns_search", "--ipv4-dns-search", false);
     opt(o, r, "ipv6_dns_search", "--ipv6-dns-search", false);
     flag(o, r, "ipv4_ignore_auto_dns", "--ipv4-ignore-auto-dns");
     flag(o, r, "ipv6_ignore_auto_dns", "--ipv6-ignore-auto-dns");
-    sb_add(o, "\n");
+    strbuf_add(o, "\n");
 }
 
-static void d_part(struct sb *o, rec_t *r)
+static void d_part(struct strbuf *o, rec_t *r)
 {
-    sb_add(o, "part ");
+    strbuf_add(o, "part ");
     S(o, r, "mntpoint");
     flag(o, r, "active", "--active");
     flag(o, r, "primOnly", "--asprimary");
-    if (!NONE(r, "end") && I(r, "end") != 0) { sb_add(o, " --end="); S(o, r, "end"); }
+    if (!NONE(r, "end") && I(r, "end") != 0) { strbuf_add(o, " --end="); S(o, r, "end"); }
     opt(o, r, "fstype", "--fstype", true);
     flag(o, r, "grow", "--grow");
     if (I(r, "maxSizeMB") > 0)
-        sb_printf(o, " --maxsize=%lld", I(r, "maxSizeMB"));
+        strbuf_printf(o, " --maxsize=%lld", I(r, "maxSizeMB"));
     if (ISFALSE(r, "format"))
-        sb_add(o, " --noformat");
+        strbuf_add(o, " --noformat");
     opt(o, r, "onbiosdisk", "--onbiosdisk", false);
     opt(o, r, "disk", "--ondisk", false);
     opt(o, r, "onPart", "--onpart", false);
     flag(o, r, "recommended", "--recommended");
-    if (B(r, "size")) { sb_add(o, " --size="); S(o, r, "size"); }
-    if (!NONE(r, "start") && I(r, "start") != 0) { sb_add(o, " --start="); S(o, r, "start"); }
+    if (B(r, "size")) { strbuf_add(o, " --size="); S(o, r, "size"); }
+    if (!NONE(r, "start") && I(r, "start") != 0) { strbuf_add(o, " --start="); S(o, r, "start"); }
     if (!NONE(r, "bytesPerInode") && I(r, "bytesPerInode") != 0)
-        sb_printf(o, " --bytes-per-inode=%lld", I(r, "bytesPerInode"));
+        strbuf_printf(o, " --bytes-per-inode=%lld", I(r, "bytesPerInode"));
     opt(o, r, "fsopts", "--fsoptions", true);
     opt(o, r, "label", "--label", true);
     opt(o, r, "fsprofile", "--fsprofile", true);
     if (B(r, "encrypted")) {
-        sb_add(o, " --encrypted");
+        strbuf_add(o, " --encrypted");
         opt(o, r, "passphrase", "--passphrase", true);
         if (B(r, "escrowcert")) {
             opt(o, r, "escrowcert", "--escrowcert", true);
@@ -892,26 +893,26 @@ static void d_part(struct sb *o, rec_t *r)
         opt(o, r, "pbkdf_iterations", "--pbkdf-iterations", false);
         opt(o, r, "hw_passphrase", "--hw-passphrase", true);
     }
-    sb_add(o, "\n");
+    strbuf_add(o, "\n");
 }
 
-static void d_logvol(struct sb *o, rec_t *r)
+static void d_logvol(struct strbuf *o, rec_t *r)
 {
-    sb_add(o, "logvol ");
+    strbuf_add(o, "logvol ");
     S(o, r, "mntpoint");
     opt(o, r, "fstype", "--fstype", true);
     flag(o, r, "grow", "--grow");
-    if (B(r, "maxSizeMB")) sb_printf(o, " --maxsize=%lld", I(r, "maxSizeMB"));
-    if (ISFALSE(r, "format")) sb_add(o, " --noformat");
-    if (B(r, "percent")) sb_printf(o, " --percent=%lld", I(r, "percent"));
+    if (B(r, "maxSizeMB")) strbuf_printf(o, " --maxsize=%lld", I(r, "maxSizeMB"));
+    if (ISFALSE(r, "format")) strbuf_add(o, " --noformat");
+    if (B(r, "percent")) strbuf_printf(o, " --percent=%lld", I(r, "percent"));
     flag(o, r, "recommended", "--recommended");
-    if (B(r, "size")) sb_printf(o, " --size=%lld", I(r, "size"));
+    if (B(r, "size")) strbuf_printf(o, " --size=%lld", I(r, "size"));
     flag(o, r, "preexist", "--useexisting");
-    if (B(r, "bytesPerInode")) sb_printf(o, " --bytes-per-inode=%lld", I(r, "bytesPerInode"));
+    if (B(r, "bytesPerInode")) strbuf_printf(o, " --bytes-per-inode=%lld", I(r, "bytesPerInode"));
     opt(o, r, "fsopts", "--fsoptions", true);
     opt(o, r, "fsprofile", "--fsprofile", true);
     if (B(r, "encrypted")) {
-        sb_add(o, " --encrypted");
+        strbuf_add(o, " --encrypted");
         opt(o, r, "passphrase", "--passphrase", true);
         if (B(r, "escrowcert")) {
             opt(o, r, "escrowcert", "--escrowcert", true);
@@ -924,17 +925,17 @@ static void d_logvol(struct sb *o, rec_t *r)
     if (B(r, "encrypted"))
         opt(o, r, "cipher", "--cipher", true);
     if (B(r, "thin_pool")) {
-        sb_add(o, " --thinpool");
-        if (B(r, "metadata_size")) sb_printf(o, " --metadatasize=%lld", I(r, "metadata_size"));
-        if (B(r, "chunk_size")) sb_printf(o, " --chunksize=%lld", I(r, "chunk_size"));
+        strbuf_add(o, " --thinpool");
+        if (B(r, "metadata_size")) strbuf_printf(o, " --metadatasize=%lld", I(r, "metadata_size"));
+        if (B(r, "chunk_size")) strbuf_printf(o, " --chunksize=%lld", I(r, "chunk_size"));
     }
     if (B(r, "thin_volume")) {
-        sb_add(o, " --thin --poolname=");
+        strbuf_add(o, " --thin --poolname=");
         S(o, r, "pool_name");
     }
     opt(o, r, "profile", "--profile", false);
-    if (B(r, "cache_size")) sb_printf(o, " --cachesize=%lld", I(r, "cache_size"));
-    if (B(r, "cache_pvs")) { sb_add(o, " --cachepvs="); joinl(o, r, "cache_pvs", ","); }
+    if (B(r, "cache_size")) strbuf_printf(o, " --cachesize=%lld", I(r, "cache_size"));
+    if (B(r, "cache_pvs")) { strbuf_add(o, " --cachepvs="); joinl(o, r, "cache_pvs", ","); }
     opt(o, r, "cache_mode", "--cachemode", false);
     opt(o, r, "mkfsopts", "--mkfsoptions", true);
     if (B(r, "encrypted")) {
@@ -944,64 +945,64 @@ static void d_logvol(struct sb *o, rec_t *r)
         opt(o, r, "pbkdf_time", "--pbkdf-time", false);
         opt(o, r, "pbkdf_iterations", "--pbkdf-iterations", false);
     }
-    sb_add(o, " --name=");
+    strbuf_add(o, " --name=");
     S(o, r, "name");
-    sb_add(o, " --vgname=");
+    strbuf_add(o, " --vgname=");
     S(o, r, "vgname");
-    sb_add(o, "\n");
+    strbuf_add(o, "\n");
 }
 
-static void d_volgroup(struct sb *o, rec_t *r)
+static void d_volgroup(struct strbuf *o, rec_t *r)
 {
-    struct sb b = { 0 };
-    sb_add(&b, "volgroup ");
+    struct strbuf b = { 0 };
+    strbuf_add(&b, "volgroup ");
     S(&b, r, "vgname");
-    if (ISFALSE(r, "format")) sb_add(&b, " --noformat");
-    if (B(r, "pesize")) sb_printf(&b, " --pesize=%lld", I(r, "pesize"));
+    if (ISFALSE(r, "format")) strbuf_add(&b, " --noformat");
+    if (B(r, "pesize")) strbuf_printf(&b, " --pesize=%lld", I(r, "pesize"));
     flag(&b, r, "preexist", "--useexisting");
-    if (B(r, "reserved_space")) sb_printf(&b, " --reserved-space=%lld", I(r, "reserved_space"));
-    if (B(r, "reserved_percent")) sb_printf(&b, " --reserved-percent=%lld", I(r, "reserved_percent"));
+    if (B(r, "reserved_space")) strbuf_printf(&b, " --reserved-space=%lld", I(r, "reserved_space"));
+    if (B(r, "reserved_percent")) strbuf_printf(&b, " --reserved-percent=%lld", I(r, "reserved_percent"));
     if (!B(r, "preexist")) {
-        sb_add(&b, " ");
+        strbuf_add(&b, " ");
         joinl(&b, r, "physvols", " ");
     }
     strip(&b);
-    sb_add(o, b.p);
-    sb_add(o, "\n");
+    strbuf_add(o, b.p);
+    strbuf_add(o, "\n");
     free(b.p);
 }
 
-static void d_raid(struct sb *o, rec_t *r)
+static void d_raid(struct strbuf *o, rec_t *r)
 {
-    struct sb b = { 0 };
-    sb_add(&b, "raid ");
+    struct strbuf b = { 0 };
+    strbuf_add(&b, "raid ");
     S(&b, r, "mntpoint");
     const struct ks_value *dv = gv(r, "device");
-    struct sb dev = { 0 };
+    struct strbuf dev = { 0 };
     if (dv && dv->kind != KS_V_NONE)
         pystr(&dev, dv);
     else
-        sb_add(&dev, "None");
-    if (dev.n) sb_printf(&b, " --device=%s", dev.p);
+        strbuf_add(&dev, "None");
+    if (dev.n) strbuf_printf(&b, " --device=%s", dev.p);
     free(dev.p);
     opt(&b, r, "fstype", "--fstype", true);
     if (B(r, "level")) {
         const char *l = ks_rec_str(r, "level");
-        sb_add(&b, " --level=");
+        strbuf_add(&b, " --level=");
         for (const char *p = l ? l : ""; *p; p++) {
             char c = *p >= 'a' && *p <= 'z' ? (char)(*p - 32) : *p;
-            sb_addn(&b, &c, 1);
+            strbuf_addn(&b, &c, 1);
         }
     }
-    if (ISFALSE(r, "format")) sb_add(&b, " --noformat");
-    if (!NONE(r, "spares") && I(r, "spares") != 0) sb_printf(&b, " --spares=%lld", I(r, "spares"));
+    if (ISFALSE(r, "format")) strbuf_add(&b, " --noformat");
+    if (!NONE(r, "spares") && I(r, "spares") != 0) strbuf_printf(&b, " --spares=%lld", I(r, "spares"));
     flag(&b, r, "preexist", "--useexisting");
     opt(&b, r, "fsopts", "--fsoptions", true);
     if (!NONE(r, "bytesPerInode") && I(r, "bytesPerInode") != 0)
-        sb_printf(&b, " --bytes-per-inode=%lld", I(r, "bytesPerInode"));
+        strbuf_printf(&b, " --bytes-per-inode=%lld", I(r, "bytesPerInode"));
     opt(&b, r, "fsprofile", "--fsprofile", true);
     if (B(r, "encrypted")) {
-        sb_add(&b, " --encrypted");
+        strbuf_add(&b, " --encrypted");
         opt(&b, r, "passphrase", "--passphrase", true);
         if (B(r, "escrowcert")) {
             opt(&b, r, "escrowcert", "--escrowcert", true);
@@ -1012,7 +1013,7 @@ static void d_raid(struct sb *o, rec_t *r)
     if (B(r, "encrypted"))
         opt(&b, r, "cipher", "--cipher", true);
     opt(&b, r, "mkfsopts", "--mkfsoptions", true);
-    if (B(r, "chunk_size")) sb_printf(&b, " --chunksize=%lld", I(r, "chunk_size"));
+    if (B(r, "chunk_size")) strbuf_printf(&b, " --chunksize=%lld", I(r, "chunk_size"));
     if (B(r, "encrypted")) {
         opt(&b, r, "luks_version", "--luks-version", false);
         opt(&b, r, "pbkdf", "--pbkdf", false);
@@ -1021,26 +1022,26 @@ static void d_raid(struct sb *o, rec_t *r)
         opt(&b, r, "pbkdf_iterations", "--pbkdf-iterations", false);
     }
     if (!B(r, "preexist")) {
-        sb_add(&b, " ");
+        strbuf_add(&b, " ");
         joinl(&b, r, "partitions", " ");
     }
     strip(&b);
-    sb_add(o, b.p);
-    sb_add(o, "\n");
+    strbuf_add(o, b.p);
+    strbuf_add(o, "\n");
     free(b.p);
 }
 
-static void d_repo(struct sb *o, rec_t *r)
+static void d_repo(struct strbuf *o, rec_t *r)
 {
-    sb_add(o, "repo --name=\"");
+    strbuf_add(o, "repo --name=\"");
     S(o, r, "name");
-    sb_add(o, "\" ");
-    if (B(r, "baseurl")) { sb_add(o, "--baseurl="); S(o, r, "baseurl"); }
-    else if (B(r, "mirrorlist")) { sb_add(o, "--mirrorlist="); S(o, r, "mirrorlist"); }
+    strbuf_add(o, "\" ");
+    if (B(r, "baseurl")) { strbuf_add(o, "--baseurl="); S(o, r, "baseurl"); }
+    else if (B(r, "mirrorlist")) { strbuf_add(o, "--mirrorlist="); S(o, r, "mirrorlist"); }
     opt(o, r, "cost", "--cost", false);
-    if (B(r, "includepkgs")) { sb_add(o, " --includepkgs=\""); joinl(o, r, "includepkgs", ","); sb_add(o, "\""); }
-    if (B(r, "excludepkgs")) { sb_add(o, " --excludepkgs=\""); joinl(o, r, "excludepkgs", ","); sb_add(o, "\""); }
-    if (B(r, "ignoregroups")) sb_add(o, " --ignoregroups=true");
+    if (B(r, "includepkgs")) { strbuf_add(o, " --includepkgs=\""); joinl(o, r, "includepkgs", ","); strbuf_add(o, "\""); }
+    if (B(r, "excludepkgs")) { strbuf_add(o, " --excludepkgs=\""); joinl(o, r, "excludepkgs", ","); strbuf_add(o, "\""); }
+    if (B(r, "ignoregroups")) strbuf_add(o, " --ignoregroups=true");
     opt(o, r, "proxy", "--proxy", true);
     flag(o, r, "noverifyssl", "--noverifyssl");
     flag(o, r, "install", "--install");
@@ -1048,21 +1049,21 @@ static void d_repo(struct sb *o, rec_t *r)
     opt(o, r, "sslcacert", "--sslcacert", true);
     opt(o, r, "sslclientcert", "--sslclientcert", true);
     opt(o, r, "sslclientkey", "--sslclientkey", true);
-    sb_add(o, "\n");
+    strbuf_add(o, "\n");
 }
 
-static void d_user(struct sb *o, rec_t *r)
+static void d_user(struct strbuf *o, rec_t *r)
 {
-    struct sb b = { 0 };
-    if (B(r, "groups")) { sb_add(&b, " --groups="); joinl(&b, r, "groups", ","); }
+    struct strbuf b = { 0 };
+    if (B(r, "groups")) { strbuf_add(&b, " --groups="); joinl(&b, r, "groups", ","); }
     opt(&b, r, "homedir", "--homedir", false);
     opt(&b, r, "name", "--name", false);
     if (B(r, "password")) {
         const char *pw = ks_rec_str(r, "password");
         if (pw && strchr(pw, '#'))
-            sb_printf(&b, " --password=\"%s\"", pw);
+            strbuf_printf(&b, " --password=\"%s\"", pw);
         else {
-            sb_add(&b, " --password=");
+            strbuf_add(&b, " --password=");
             S(&b, r, "password");
         }
     }
@@ -1071,220 +1072,220 @@ static void d_user(struct sb *o, rec_t *r)
     opt(&b, r, "uid", "--uid", false);
     flag(&b, r, "lock", "--lock");
     opt(&b, r, "gecos", "--gecos", true);
-    if (B(r, "gid")) sb_printf(&b, " --gid=%lld", I(r, "gid"));
+    if (B(r, "gid")) strbuf_printf(&b, " --gid=%lld", I(r, "gid"));
     if (b.n)
-        sb_printf(o, "user%s\n", b.p);
+        strbuf_printf(o, "user%s\n", b.p);
     free(b.p);
 }
 
-static void d_group(struct sb *o, rec_t *r)
+static void d_group(struct strbuf *o, rec_t *r)
 {
-    sb_add(o, "group");
+    strbuf_add(o, "group");
     opt(o, r, "name", "--name", false);
     opt(o, r, "gid", "--gid", false);
-    sb_add(o, "\n");
+    strbuf_add(o, "\n");
 }
 
-static void d_sshkey(struct sb *o, rec_t *r)
+static void d_sshkey(struct strbuf *o, rec_t *r)
 {
-    sb_add(o, "sshkey --username=");
+    strbuf_add(o, "sshkey --username=");
     S(o, r, "username");
-    sb_add(o, " \"");
+    strbuf_add(o, " \"");
     const struct ks_value *k = gv(r, "sshkey");
     const char *key = k && k->kind == KS_V_LIST && k->l.n ? k->l.v[0] : k && k->kind == KS_V_STR ? k->s : "";
     for (const char *p = key; *p; p++) {
         if (*p == '"')
-            sb_add(o, "\\");
-        sb_addn(o, p, 1);
+            strbuf_add(o, "\\");
+        strbuf_addn(o, p, 1);
     }
-    sb_add(o, "\"\n");
+    strbuf_add(o, "\"\n");
 }
 
-static void d_sshpw(struct sb *o, rec_t *r)
+static void d_sshpw(struct strbuf *o, rec_t *r)
 {
-    sb_add(o, "sshpw --username=");
+    strbuf_add(o, "sshpw --username=");
     S(o, r, "username");
     if (B(r, "sshkey")) {
-        sb_add(o, " --sshkey");
+        strbuf_add(o, " --sshkey");
     } else {
         flag(o, r, "lock", "--lock");
-        sb_add(o, B(r, "isCrypted") ? " --iscrypted" : " --plaintext");
+        strbuf_add(o, B(r, "isCrypted") ? " --iscrypted" : " --plaintext");
     }
-    sb_add(o, " ");
+    strbuf_add(o, " ");
     joinl(o, r, "password", " ");
-    sb_add(o, "\n");
+    strbuf_add(o, "\n");
 }
 
-static void d_timesource(struct sb *o, rec_t *r)
+static void d_timesource(struct strbuf *o, rec_t *r)
 {
-    struct sb b = { 0 };
+    struct strbuf b = { 0 };
     opt(&b, r, "ntp_server", "--ntp-server", false);
     opt(&b, r, "ntp_pool", "--ntp-pool", false);
     flag(&b, r, "nts", "--nts");
     flag(&b, r, "ntp_disable", "--ntp-disable");
     if (b.n)
-        sb_printf(o, "timesource%s\n", b.p);
+        strbuf_printf(o, "timesource%s\n", b.p);
     free(b.p);
 }
 
-static void d_btrfs(struct sb *o, rec_t *r)
+static void d_btrfs(struct strbuf *o, rec_t *r)
 {
-    sb_add(o, "btrfs ");
+    strbuf_add(o, "btrfs ");
     S(o, r, "mountpoint");
-    if (ISFALSE(r, "format")) sb_add(o, " --noformat");
+    if (ISFALSE(r, "format")) strbuf_add(o, " --noformat");
     flag(o, r, "preexist", "--useexisting");
     opt(o, r, "label", "--label", true);
     if (B(r, "dataLevel")) {
-        sb_add(o, " --data=");
+        strbuf_add(o, " --data=");
         for (const char *p = ks_rec_str(r, "dataLevel"); p && *p; p++) {
             char c = *p >= 'A' && *p <= 'Z' ? (char)(*p + 32) : *p;
-            sb_addn(o, &c, 1);
+            strbuf_addn(o, &c, 1);
         }
     }
     if (B(r, "metaDataLevel")) {
-        sb_add(o, " --metadata=");
+        strbuf_add(o, " --metadata=");
         for (const char *p = ks_rec_str(r, "metaDataLevel"); p && *p; p++) {
             char c = *p >= 'A' && *p <= 'Z' ? (char)(*p + 32) : *p;
-            sb_addn(o, &c, 1);
+            strbuf_addn(o, &c, 1);
         }
     }
-    if (B(r, "subvol")) { sb_add(o, " --subvol --name="); S(o, r, "name"); }
+    if (B(r, "subvol")) { strbuf_add(o, " --subvol --name="); S(o, r, "name"); }
     opt(o, r, "mkfsopts", "--mkfsoptions", true);
-    sb_add(o, " ");
+    strbuf_add(o, " ");
     joinl(o, r, "devices", " ");
-    sb_add(o, "\n");
+    strbuf_add(o, "\n");
 }
 
-static void d_iscsi(struct sb *o, rec_t *r)
+static void d_iscsi(struct strbuf *o, rec_t *r)
 {
-    sb_add(o, "iscsi");
+    strbuf_add(o, "iscsi");
     opt(o, r, "target", "--target", false);
     opt(o, r, "ipaddr", "--ipaddr", false);
     const struct ks_value *p = gv(r, "port");
-    struct sb ps = { 0 };
+    struct strbuf ps = { 0 };
     pystr(&ps, p);
     if (strcmp(ps.p, "3260") != 0)
-        sb_printf(o, " --port=%s", ps.p);
+        strbuf_printf(o, " --port=%s", ps.p);
     free(ps.p);
     opt(o, r, "user", "--user", false);
     opt(o, r, "password", "--password", false);
     opt(o, r, "user_in", "--reverse-user", false);
     opt(o, r, "password_in", "--reverse-password", false);
     opt(o, r, "iface", "--iface", false);
-    sb_add(o, "\n");
+    strbuf_add(o, "\n");
 }
 
-static void d_mount(struct sb *o, rec_t *r)
+static void d_mount(struct strbuf *o, rec_t *r)
 {
-    sb_add(o, "mount ");
+    strbuf_add(o, "mount ");
     S(o, r, "device");
-    sb_add(o, " ");
+    strbuf_add(o, " ");
     S(o, r, "mntpoint");
     if (B(r, "reformat")) {
-        sb_add(o, " --reformat");
+        strbuf_add(o, " --reformat");
         const struct ks_value *f = gv(r, "reformat");
         if (f && f->kind == KS_V_STR && *f->s)
-            sb_printf(o, "=%s", f->s);
+            strbuf_printf(o, "=%s", f->s);
     }
     opt(o, r, "mkfs_opts", "--mkfsoptions", true);
     opt(o, r, "mount_opts", "--mountoptions", true);
-    sb_add(o, "\n");
+    strbuf_add(o, "\n");
 }
 
-static void d_snapshot(struct sb *o, rec_t *r)
+static void d_snapshot(struct strbuf *o, rec_t *r)
 {
-    struct sb b = { 0 };
-    sb_add(&b, "snapshot ");
+    struct strbuf b = { 0 };
+    strbuf_add(&b, "snapshot ");
     joinl(&b, r, "origin", "");
-    sb_add(&b, " --name=");
+    strbuf_add(&b, " --name=");
     S(&b, r, "name");
-    sb_add(&b, " ");
+    strbuf_add(&b, " ");
     const char *w = ks_rec_str(r, "when");
-    if (w && !strcmp(w, "post-install")) sb_add(&b, "--when=post-install");
-    else if (w && !strcmp(w, "pre-install")) sb_add(&b, "--when=pre-install");
+    if (w && !strcmp(w, "post-install")) strbuf_add(&b, "--when=post-install");
+    else if (w && !strcmp(w, "pre-install")) strbuf_add(&b, "--when=pre-install");
     strip(&b);
-    sb_printf(o, "%s\n", b.p);
+    strbuf_printf(o, "%s\n", b.p);
     free(b.p);
 }
 
-static void d_driverdisk(struct sb *o, rec_t *r)
+static void d_driverdisk(struct strbuf *o, rec_t *r)
 {
-    sb_add(o, "driverdisk ");
+    strbuf_add(o, "driverdisk ");
     const struct ks_value *p = gv(r, "partition");
     const char *part = p && p->kind == KS_V_LIST && p->l.n ? p->l.v[0] : p && p->kind == KS_V_STR ? p->s : NULL;
     if (part && *part) {
-        sb_add(o, part);
+        strbuf_add(o, part);
         opt(o, r, "type", "--type", false);
     } else if (B(r, "source")) {
-        sb_add(o, "--source=");
+        strbuf_add(o, "--source=");
         S(o, r, "source");
     } else if (B(r, "biospart")) {
-        sb_add(o, "--biospart=");
+        strbuf_add(o, "--biospart=");
         S(o, r, "biospart");
     }
-    sb_add(o, "\n");
+    strbuf_add(o, "\n");
 }
 
-static void d_fcoe(struct sb *o, rec_t *r)
+static void d_fcoe(struct strbuf *o, rec_t *r)
 {
-    sb_add(o, "fcoe");
+    strbuf_add(o, "fcoe");
     opt(o, r, "nic", "--nic", false);
     flag(o, r, "dcb", "--dcb");
     flag(o, r, "autovlan", "--autovlan");
-    sb_add(o, "\n");
+    strbuf_add(o, "\n");
 }
 
-static void d_zfcp(struct sb *o, rec_t *r)
+static void d_zfcp(struct strbuf *o, rec_t *r)
 {
-    sb_add(o, "zfcp");
+    strbuf_add(o, "zfcp");
     opt(o, r, "devnum", "--devnum", false);
     opt(o, r, "wwpn", "--wwpn", false);
     opt(o, r, "fcplun", "--fcplun", false);
     opt(o, r, "scsiid", "--scsiid", false);
     opt(o, r, "scsilun", "--scsilun", false);
-    sb_add(o, "\n");
+    strbuf_add(o, "\n");
 }
 
-static void d_nvdimm(struct sb *o, rec_t *r)
+static void d_nvdimm(struct strbuf *o, rec_t *r)
 {
-    struct sb b = { 0 };
+    struct strbuf b = { 0 };
     const char *a = ks_rec_str(r, "action");
-    sb_add(&b, "nvdimm ");
+    strbuf_add(&b, "nvdimm ");
     S(&b, r, "action");
     if (a && !strcmp(a, "reconfigure")) {
         opt(&b, r, "namespace", "--namespace", false);
         const char *m = ks_rec_str(r, "mode");
         if (m && !strcmp(m, "sector")) {
-            sb_add(&b, " --mode=sector");
+            strbuf_add(&b, " --mode=sector");
             if (B(r, "sectorsize"))
-                sb_printf(&b, " --sectorsize=%lld", I(r, "sectorsize"));
+                strbuf_printf(&b, " --sectorsize=%lld", I(r, "sectorsize"));
         }
     } else if (a && !strcmp(a, "use")) {
         opt(&b, r, "namespace", "--namespace", false);
         if (B(r, "blockdevs")) {
-            sb_add(&b, " --blockdevs=");
+            strbuf_add(&b, " --blockdevs=");
             joinl(&b, r, "blockdevs", ",");
         }
     }
     strip(&b);
-    sb_printf(o, "%s\n", b.p);
+    strbuf_printf(o, "%s\n", b.p);
     free(b.p);
 }
 
-static void d_module(struct sb *o, rec_t *r)
+static void d_module(struct strbuf *o, rec_t *r)
 {
-    sb_add(o, "module --name=");
+    strbuf_add(o, "module --name=");
     S(o, r, "name");
     opt(o, r, "stream", "--stream", false);
     if (ISFALSE(r, "enable"))
-        sb_add(o, " --disable");
-    sb_add(o, "\n");
+        strbuf_add(o, " --disable");
+    strbuf_add(o, "\n");
 }
 
 /* unknown to the writer: every option that has a value, in table order */
-static void d_generic(struct sb *o, rec_t *r)
+static void d_generic(struct strbuf *o, rec_t *r)
 {
-    sb_add(o, r->name);
+    strbuf_add(o, r->name);
     const struct ks_cmdclass *c = &ks_classes[r->cls];
     for (int i = 0; i < c->n_opts; i++) {
         const struct ks_optdef *d = &c->opts[i];
@@ -1292,30 +1293,30 @@ static void d_generic(struct sb *o, rec_t *r)
         if (!v || !ks_value_truthy(v))
             continue;
         if (!d->names[0]) {
-            sb_add(o, " ");
+            strbuf_add(o, " ");
             if (v->kind == KS_V_LIST)
                 joinl(o, r, d->dest, " ");
             else
                 pystr(o, v);
         } else if (d->nargs == N_ZERO) {
             if (d->act == A_TRUE)
-                sb_printf(o, " %s", d->names[0]);
+                strbuf_printf(o, " %s", d->names[0]);
         } else {
-            sb_printf(o, " %s=", d->names[0]);
+            strbuf_printf(o, " %s=", d->names[0]);
             if (v->kind == KS_V_LIST)
                 joinl(o, r, d->dest, ",");
             else
                 pystr(o, v);
         }
     }
-    sb_add(o, "\n");
+    strbuf_add(o, "\n");
 }
 
 /* ------------------------------------------------------------------------ */
 /* the table of writers                                                     */
 
-typedef void (*single_fn)(struct sb *, rec_t *);
-typedef void (*data_fn)(struct sb *, rec_t *);
+typedef void (*single_fn)(struct strbuf *, rec_t *);
+typedef void (*data_fn)(struct strbuf *, rec_t *);
 
 static const struct {
     const char *family;
@@ -1428,7 +1429,7 @@ static int fam_cmp(const void *a, const void *b)
     return strcmp(x->family, y->family);
 }
 
-void ks_write_commands(const struct kickstart *ks, struct sb *out)
+void ks_write_commands(const struct kickstart *ks, struct strbuf *out)
 {
     const struct ks_version *v = ks_version_get(ks->version);
     if (!v)
@@ -1467,7 +1468,7 @@ void ks_write_commands(const struct kickstart *ks, struct sb *out)
             ks_cmdrec_free(dflt);
             continue;
         }
-        struct sb body = { 0 };
+        struct strbuf body = { 0 };
         for (size_t k = 0; k < ks->n_cmds; k++) {
             rec_t *r = ks->cmds[k];
             if (strcmp(r->family, f[i].family) != 0)
@@ -1479,11 +1480,122 @@ void ks_write_commands(const struct kickstart *ks, struct sb *out)
         }
         if (body.n) {
             if (w >= 0 && writers[w].header)
-                sb_add(out, writers[w].header);
-            sb_add(out, body.p);
+                strbuf_add(out, writers[w].header);
+            strbuf_add(out, body.p);
             if (w >= 0 && writers[w].trailer)
-                sb_add(out, writers[w].trailer);
+                strbuf_add(out, writers[w].trailer);
         }
         free(body.p);
     }
+}
+
+static const char *script_name(enum ks_script_type t)
+{
+    switch (t) {
+    case KS_SCRIPT_PRE: return "%pre";
+    case KS_SCRIPT_PRE_INSTALL: return "%pre-install";
+    case KS_SCRIPT_POST: return "%post";
+    case KS_SCRIPT_ONERROR: return "%onerror";
+    default: return "%traceback";
+    }
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+char *ks_flatten(const struct kickstart *ks)
+{
+    struct strbuf o = { 0 };
+    strbuf_add(&o, "# Generated by kscreate ksflatten (pykickstart 3.74 format)\n");
+    if (ks->platform && *ks->platform)
+        strbuf_printf(&o, "#platform=%s\n", ks->platform);
+    strbuf_printf(&o, "#version=%s\n", ks->version ? (ks->version_num == 45000 ? "DEVEL" : ks->version) : "DEVEL");
+    ks_write_commands(ks, &o);
+    for (size_t i = 0; i < ks->n_scripts; i++) {
+        const struct ks_script *s = &ks->scripts[i];
+        strbuf_printf(&o, "\n%s", script_name(s->type));
+        if (s->interpreter && *s->interpreter && strcmp(s->interpreter, "/bin/sh") != 0)
+            strbuf_printf(&o, " --interpreter=%s", s->interpreter);
+        if (s->type == KS_SCRIPT_POST && s->nochroot)
+            strbuf_add(&o, " --nochroot");
+        if (s->log)
+            strbuf_printf(&o, " --logfile=%s", s->log);
+        if (s->erroronfail)
+            strbuf_add(&o, " --erroronfail");
+        const char *body = s->body ? s->body : "";
+        size_t bl = strlen(body);
+        if (bl && body[bl - 1] == '\n')
+            strbuf_printf(&o, "\n%s%%end\n", body);
+        else
+            strbuf_printf(&o, "\n%s\n%%end\n", body);
+    }
+    if (ks->null_sections.n) {
+        strbuf_add(&o, "\n");
+        for (size_t i = 0; i < ks->null_sections.n; i++)
+            strbuf_add(&o, ks->null_sections.v[i]);
+    }
+    const struct ks_packages *p = &ks->packages;
+    struct strbuf h = { 0 }, body = { 0 };
+    if (p->default_) strbuf_add(&h, " --default");
+    if (p->excludedocs) strbuf_add(&h, " --excludedocs");
+    if (p->nocore) strbuf_add(&h, " --nocore");
+    if (p->ignoremissing) strbuf_add(&h, " --ignoremissing");
+    if (p->ignorebroken) strbuf_add(&h, " --ignorebroken");
+    bool old = ks->version_num < 32000;
+    if (p->inst_langs) strbuf_printf(&h, " --%s=%s", old ? "instLangs" : "inst-langs", p->inst_langs);
+    if (p->multilib) strbuf_add(&h, " --multilib");
+    if (p->exclude_weakdeps) strbuf_add(&h, old ? " --excludeWeakdeps" : " --exclude-weakdeps");
+    if (p->timeout >= 0) strbuf_printf(&h, " --timeout=%d", p->timeout);
+    if (p->retries >= 0) strbuf_printf(&h, " --retries=%d", p->retries);
+    for (size_t i = 0; i < p->n_groups; i++) {
+        const struct ks_group *g = &p->groups[i];
+        strbuf_printf(&body, "@%s%s%s\n", g->environment ? "^" : "", g->name,
+                  g->include == KS_GROUP_ALL ? " --optional"
+                  : g->include == KS_GROUP_REQUIRED ? " --nodefaults" : "");
+    }
+    char **names = xcalloc(p->names.n + 1, sizeof *names);
+    if (p->names.n) {
+        memcpy(names, p->names.v, p->names.n * sizeof *names);
+        qsort(names, p->names.n, sizeof *names, cmp_str);
+    }
+    for (size_t i = 0; i < p->names.n; i++)
+        strbuf_printf(&body, "%s\n", names[i]);
+    free(names);
+    for (size_t i = 0; i < p->n_excluded_groups; i++)
+        strbuf_printf(&body, "-@%s\n", p->excluded_groups[i].name);
+    names = xcalloc(p->excludes.n + 1, sizeof *names);
+    if (p->excludes.n) {
+        memcpy(names, p->excludes.v, p->excludes.n * sizeof *names);
+        qsort(names, p->excludes.n, sizeof *names, cmp_str);
+    }
+    for (size_t i = 0; i < p->excludes.n; i++)
+        strbuf_printf(&body, "-%s\n", names[i]);
+    free(names);
+    if (h.n || body.n || p->seen)
+        strbuf_printf(&o, "\n%%packages%s\n%s\n%%end\n", h.p ? h.p : "", body.p ? body.p : "");
+    free(h.p);
+    free(body.p);
+    for (size_t i = 0; i < ks->n_certs; i++) {
+        const struct ks_cert *c = &ks->certs[i];
+        if (!c->cert || !*c->cert)
+            continue;
+        strbuf_printf(&o, "\n%%certificate --filename=\"%s\"", c->filename ? c->filename : "None");
+        if (c->type)
+            strbuf_printf(&o, " --type=\"%s\"", c->type);
+        if (c->dir)
+            strbuf_printf(&o, " --dir=\"%s\"", c->dir);
+        strbuf_printf(&o, "\n%s\n%%end\n", c->cert);
+    }
+    return o.p ? o.p : xstrdup("");
+}
+
+int ks_write(const struct kickstart *ks, FILE *out)
+{
+    char *s = ks_flatten(ks);
+    fputs(s, out);
+    free(s);
+    fflush(out);
+    return ferror(out) ? -1 : 0;
 }

@@ -17,14 +17,14 @@ FUZZ_SHORT_TIME ?= 60
 FUZZ_DIR        ?= $(BUILD)/fuzz
 KS_CORPUS       ?= $(abspath ../shared/kickstart-corpus)
 FUZZ_SRCS       := tests/fuzz/fuzz_ks.c $(sort $(wildcard kickstart/*.c)) \
-                   core/util.c core/log.c core/cleanup.c
+                   $(addprefix core/base/,util.c strv.c strbuf.c log.c cleanup.c)
 FUZZ_FLAGS      := -g -O1 -std=gnu17 -Wall -Wextra -Werror -D_FILE_OFFSET_BITS=64 -I. \
                    -DKS_NO_FETCH -fsanitize=fuzzer,address,undefined \
                    -fno-sanitize-recover=undefined -fno-omit-frame-pointer
 
 .PHONY: fuzz fuzz-short fuzz-build ks-conformance
 
-$(FUZZ_DIR)/fuzz_ks: $(FUZZ_SRCS) $(wildcard kickstart/*.h core/*.h)
+$(FUZZ_DIR)/fuzz_ks: $(FUZZ_SRCS) $(wildcard kickstart/*.h core/base/*.h)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $(FUZZ_SRCS)
 

@@ -5,12 +5,14 @@
  * whose partitioning cannot work: checked before anything is written).
  */
 #define _GNU_SOURCE
-#include "core/cleanup.h"
+#include "core/base/cleanup.h"
 #include "core/creator.h"
-#include "core/log.h"
+#include "core/base/log.h"
 #include "core/partition.h"
-#include "core/util.h"
+#include "core/base/util.h"
 #include "core/vmformat.h"
+#include "imgtypes/raw.h"
+#include "imgtypes/registry.h"
 
 #include <getopt.h>
 #include <libgen.h>
@@ -21,7 +23,6 @@
 
 #define KSC_VERSION "0.1"
 
-extern const struct imgtype imgtype_raw;
 
 static void usage(FILE *f, const char *prog)
 {

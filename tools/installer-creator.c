@@ -8,11 +8,12 @@
  * Exit status: 0 success, 1 failure, 2 usage error.
  */
 #define _GNU_SOURCE
-#include "core/cleanup.h"
+#include "core/base/cleanup.h"
 #include "core/creator.h"
-#include "core/log.h"
-#include "core/util.h"
+#include "core/base/log.h"
+#include "core/base/util.h"
 #include "imgtypes/installer.h"
+#include "imgtypes/registry.h"
 
 #include <getopt.h>
 #include <libgen.h>

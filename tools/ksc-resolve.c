@@ -17,9 +17,10 @@
  * Exit status: 0 success, 1 failure (last line of stderr says why), 2 usage.
  */
 #define _GNU_SOURCE
-#include "core/log.h"
+#include "core/base/log.h"
+#include "core/base/strv.h"
 #include "core/pkg.h"
-#include "core/util.h"
+#include "core/base/util.h"
 #include "kickstart/ks.h"
 
 #include <getopt.h>

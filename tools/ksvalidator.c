@@ -6,6 +6,7 @@
  */
 #define _GNU_SOURCE
 #include "kickstart/ks.h"
+#include "core/base/strv.h"
 
 #include <getopt.h>
 #include <glob.h>

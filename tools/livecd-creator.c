@@ -5,13 +5,14 @@
  * Exit status: 0 success, 1 failure, 2 usage error.
  */
 #define _GNU_SOURCE
-#include "core/cleanup.h"
+#include "core/base/cleanup.h"
 #include "core/creator.h"
 #include "core/livename.h"
-#include "core/log.h"
-#include "core/mount.h"
+#include "core/base/log.h"
+#include "core/base/mount.h"
 #include "core/squashfs.h"
-#include "core/util.h"
+#include "core/base/util.h"
+#include "imgtypes/registry.h"
 
 #include <errno.h>
 #include <getopt.h>

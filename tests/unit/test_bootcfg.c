@@ -1,9 +1,9 @@
 /* test_bootcfg.c - boot loader template substitution (core/bootcfg.c) */
 #define _GNU_SOURCE
 #include "core/bootcfg.h"
-#include "core/cleanup.h"
-#include "core/log.h"
-#include "core/util.h"
+#include "core/base/cleanup.h"
+#include "core/base/log.h"
+#include "core/base/util.h"
 #include "tap.h"
 
 #include <stdlib.h>

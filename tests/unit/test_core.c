@@ -1,12 +1,13 @@
 /* test_core.c - cleanup registry, command runner, file helpers, sysconfig. */
 #define _GNU_SOURCE
-#include "core/cleanup.h"
-#include "core/fs.h"
-#include "core/log.h"
-#include "core/mount.h"
-#include "core/run.h"
+#include "core/base/cleanup.h"
+#include "core/base/fs.h"
+#include "core/base/log.h"
+#include "core/base/mount.h"
+#include "core/base/run.h"
 #include "core/sysconfig.h"
-#include "core/util.h"
+#include "core/base/util.h"
+#include "core/passwd_hash.h"
 #include "tap.h"
 
 #include <crypt.h>
@@ -87,7 +88,7 @@ int main(void)
     free(s);
 
     /* password hashing and shadow editing */
-    char *h = sysconfig_hash_password("secret");
+    char *h = passwd_sha512_crypt("secret");
     ok(h && str_startswith(h, "$6$"), "SHA-512 crypt hash");
     struct crypt_data cd;
     memset(&cd, 0, sizeof cd);

@@ -3,7 +3,7 @@
 #include "tap.h"
 #include "core/media_repo.h"
 #include "core/treeinfo.h"
-#include "core/util.h"
+#include "core/base/util.h"
 #include "imgtypes/installer.h"
 
 #include <stdlib.h>

@@ -3,13 +3,13 @@
  * libarchive, mtools and by reading the MBR/GPT/El Torito structures. */
 #define _GNU_SOURCE
 #include "core/bootcfg.h"
-#include "core/cleanup.h"
+#include "core/base/cleanup.h"
 #include "core/efiboot.h"
 #include "core/iso_write.h"
-#include "core/log.h"
-#include "core/run.h"
+#include "core/base/log.h"
+#include "core/base/run.h"
 #include "core/squashfs.h"
-#include "core/util.h"
+#include "core/base/util.h"
 #include "tap.h"
 
 #include <archive.h>

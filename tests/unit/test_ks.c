@@ -1,7 +1,8 @@
 /* test_ks.c - kickstart parser unit tests (TAP). */
 #define _GNU_SOURCE
-#include "../../kickstart/ks.h"
-#include "../../core/util.h"
+#include "kickstart/ks.h"
+#include "core/base/strv.h"
+#include "core/base/util.h"
 #include "tap.h"
 
 #include <stdio.h>

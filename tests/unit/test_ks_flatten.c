@@ -1,8 +1,8 @@
 /* test_ks_flatten.c - kickstart writer (ksflatten format), syntax versions,
  * removed/deprecated handling, conflicts, error counting (TAP). */
 #define _GNU_SOURCE
-#include "../../kickstart/ks.h"
-#include "../../core/util.h"
+#include "kickstart/ks.h"
+#include "core/base/util.h"
 #include "tap.h"
 
 #include <stdio.h>

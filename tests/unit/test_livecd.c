@@ -2,13 +2,14 @@
  * image root: pre_install (dracut config, fstab) and create_bootconfig
  * (kernel, isolinux, EFI, boot configs, efiboot.img) and its errors. */
 #define _GNU_SOURCE
-#include "core/cleanup.h"
+#include "core/base/cleanup.h"
 #include "core/creator.h"
-#include "core/log.h"
-#include "core/run.h"
-#include "core/util.h"
-#include "imgtypes/imgtype.h"
+#include "core/base/log.h"
+#include "core/base/run.h"
+#include "core/base/util.h"
+#include "core/imgtype.h"
 #include "imgtypes/livecd.h"
+#include "imgtypes/registry.h"
 #include "tap.h"
 
 #include <stdlib.h>

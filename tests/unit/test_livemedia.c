@@ -2,17 +2,17 @@
  * checkisomd5), CHECKSUM files, livecd-creator's name rules, SOURCE_DATE_EPOCH
  * helpers, the rpm manifest/SPDX writer and the ISO file manifest. */
 #define _GNU_SOURCE
-#include "core/checksum.h"
-#include "core/cleanup.h"
+#include "core/base/checksum.h"
+#include "core/base/cleanup.h"
 #include "core/compose_result.h"
 #include "core/iso_write.h"
 #include "core/isomd5.h"
 #include "core/livename.h"
-#include "core/log.h"
+#include "core/base/log.h"
 #include "core/manifest.h"
-#include "core/reproducible.h"
-#include "core/run.h"
-#include "core/util.h"
+#include "core/base/reproducible.h"
+#include "core/base/run.h"
+#include "core/base/util.h"
 #include "tap.h"
 
 #include <dirent.h>

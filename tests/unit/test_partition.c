@@ -2,12 +2,12 @@
  * and libvirt XML text (no root needed: tables are written to plain files). */
 #define _GNU_SOURCE
 #include "tap.h"
-#include "../../core/bootloader_disk.h"
-#include "../../core/libvirt_xml.h"
-#include "../../core/log.h"
-#include "../../core/partition.h"
-#include "../../core/util.h"
-#include "../../kickstart/ks.h"
+#include "core/bootloader_disk.h"
+#include "core/libvirt_xml.h"
+#include "core/base/log.h"
+#include "core/partition.h"
+#include "core/base/util.h"
+#include "kickstart/ks.h"
 
 #include <stdlib.h>
 #include <string.h>

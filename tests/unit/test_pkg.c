@@ -3,13 +3,14 @@
  * python3 http.server started here. */
 #define _GNU_SOURCE
 #include "tap.h"
+#include "core/base/strv.h"
 
-#include "core/cleanup.h"
-#include "core/download.h"
-#include "core/log.h"
+#include "core/base/cleanup.h"
+#include "core/base/download.h"
+#include "core/base/log.h"
 #include "core/pkg.h"
-#include "core/run.h"
-#include "core/util.h"
+#include "core/base/run.h"
+#include "core/base/util.h"
 #include "kickstart/ks.h"
 
 #include <arpa/inet.h>

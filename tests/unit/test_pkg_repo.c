@@ -5,11 +5,12 @@
 #define _GNU_SOURCE
 #define KSC_PKG_INTERNAL
 #include "tap.h"
+#include "core/base/strv.h"
 
-#include "core/download.h"
-#include "core/log.h"
+#include "core/base/download.h"
+#include "core/base/log.h"
 #include "core/pkg.h"
-#include "core/util.h"
+#include "core/base/util.h"
 #include "kickstart/ks.h"
 
 #include <arpa/inet.h>

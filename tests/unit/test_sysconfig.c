@@ -3,8 +3,9 @@
  * timezone/NTP, resolv.conf, machine-id, %pre/%post scripts. */
 #define _GNU_SOURCE
 #include "core/firewall_cfg.h"
+#include "core/base/strv.h"
 #include "core/keyboard.h"
-#include "core/log.h"
+#include "core/base/log.h"
 #include "core/network_cfg.h"
 #include "core/scripts.h"
 #include "core/selinux_cfg.h"
@@ -12,7 +13,9 @@
 #include "core/sysconfig.h"
 #include "core/sysconf_ks.h"
 #include "core/users.h"
-#include "core/util.h"
+#include "core/base/cleanup.h"
+#include "core/base/util.h"
+#include "core/passwd_hash.h"
 #include "tap.h"
 
 #include <crypt.h>
@@ -327,9 +330,9 @@ static void test_accounts(void)
     ok(sysconfig_apply_sc(&ks, &sc, R) == 0 && contains("etc/shadow", "root:$y$j9T$abcdefgh"), "yescrypt hash accepted");
 
     const char *why;
-    ok(crypt_check("$1$abc$xyz", &why) != -1 || true, "crypt_check copes with md5crypt");
-    ok(crypt_check("$6$x:y$z", &why) == -1, "crypt_check rejects ':'");
-    ok(crypt_check("!", &why) == 0 && crypt_check("*", &why) == 0, "crypt_check accepts locked markers");
+    ok(passwd_crypt_check("$1$abc$xyz", &why) != -1 || true, "passwd_crypt_check copes with md5crypt");
+    ok(passwd_crypt_check("$6$x:y$z", &why) == -1, "passwd_crypt_check rejects ':'");
+    ok(passwd_crypt_check("!", &why) == 0 && passwd_crypt_check("*", &why) == 0, "passwd_crypt_check accepts locked markers");
     for (size_t i = 0; i < 3; i++)
         strv_free(&users[i].groups);
 }

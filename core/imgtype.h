@@ -1,6 +1,7 @@
 /* imgtype.h - the interface every image type backend fills.
  *
- * One backend per file in imgtypes/, modelled on livecd-tools' hooks.  The
+ * Declared here, below the backends, so that the creator calls them without
+ * knowing them; imgtypes/registry.h lists the backends.  One backend per file in imgtypes/, modelled on livecd-tools' hooks.  The
  * creator (core/creator.c) calls, in order:
  *   required_packages  (optional) names added to %packages, as livecd-tools'
  *                      _get_required_packages (unless the kickstart excludes them)
@@ -30,10 +31,5 @@ struct imgtype {
     int (*stage_final_image)(struct creator *cr);
     void (*free_state)(struct creator *cr);   /* release cr->priv (any time, idempotent) */
 };
-
-extern const struct imgtype imgtype_livecd;   /* imgtypes/livecd.c */
-extern const struct imgtype imgtype_loop;     /* imgtypes/loop.c */
-
-const struct imgtype *imgtype_find(const char *name);
 
 #endif

@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+void xalloc_die(void) __attribute__((noreturn));  /* "out of memory", abort */
 void *xmalloc(size_t n);
 void *xcalloc(size_t n, size_t m);
 void *xrealloc(void *p, size_t n);
@@ -20,13 +21,6 @@ char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 bool str_startswith(const char *s, const char *prefix);
 bool str_endswith(const char *s, const char *suffix);
 
-/* NULL-terminated string vectors */
-typedef struct { char **v; size_t n, cap; } strv_t;
-void strv_push(strv_t *sv, const char *s);     /* copies s */
-void strv_push_take(strv_t *sv, char *s);      /* takes ownership */
-void strv_free(strv_t *sv);
-bool strv_contains(const strv_t *sv, const char *s);
-
 int  mkdir_p(const char *path, mode_t mode);
 int  rm_rf(const char *path);                  /* does not cross mount points */
 int  write_file(const char *path, const char *content, mode_t mode);
@@ -36,7 +30,6 @@ int  copy_file(const char *src, const char *dst, mode_t mode); /* mode 0: keep *
 bool path_exists(const char *path);
 bool is_dir(const char *path);
 char *path_join(const char *a, const char *b);  /* a + "/" + b, no doubled '/' */
-char *make_tmpdir(const char *parent, const char *prefix); /* registered with cleanup */
 double now_seconds(void);
 
 #endif

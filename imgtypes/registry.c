@@ -1,10 +1,7 @@
-/* imgtype.c - the table of image type backends. */
-#include "imgtype.h"
+/* registry.c - the table of image type backends (see registry.h). */
+#include "imgtypes/registry.h"
 
 #include <string.h>
-
-extern const struct imgtype imgtype_raw;     /* imgtypes/raw.c */
-extern const struct imgtype imgtype_installer; /* imgtypes/installer.c */
 
 static const struct imgtype *const types[] = { &imgtype_livecd, &imgtype_loop, &imgtype_raw,
                                                &imgtype_installer };

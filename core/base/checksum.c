@@ -1,8 +1,9 @@
 /* checksum.c - see checksum.h */
 #define _GNU_SOURCE
-#include "checksum.h"
-#include "log.h"
-#include "util.h"
+#include "core/base/checksum.h"
+#include "core/base/strv.h"
+#include "core/base/log.h"
+#include "core/base/util.h"
 
 #include <errno.h>
 #include <fcntl.h>

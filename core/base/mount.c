@@ -1,9 +1,9 @@
 /* mount.c - see mount.h */
 #define _GNU_SOURCE
-#include "mount.h"
-#include "cleanup.h"
-#include "log.h"
-#include "util.h"
+#include "core/base/mount.h"
+#include "core/base/cleanup.h"
+#include "core/base/log.h"
+#include "core/base/util.h"
 
 #include <errno.h>
 #include <fcntl.h>

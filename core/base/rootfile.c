@@ -1,8 +1,8 @@
 /* rootfile.c - see rootfile.h */
 #define _GNU_SOURCE
-#include "rootfile.h"
-#include "log.h"
-#include "util.h"
+#include "core/base/rootfile.h"
+#include "core/base/log.h"
+#include "core/base/util.h"
 
 #include <errno.h>
 #include <limits.h>

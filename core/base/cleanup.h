@@ -23,6 +23,7 @@ int  cleanup_push(const char *what, cleanup_fn fn, void *data);
 int  cleanup_push_mount(const char *mountpoint);
 int  cleanup_push_loop(const char *loopdev);
 int  cleanup_push_tmpdir(const char *dir);
+int  cleanup_push_tmpfile(const char *path);   /* unlinked when released */
 int  cleanup_push_pid(pid_t pid);
 
 int  cleanup_release(int id);   /* 0 on success, -1 if releasing failed */
@@ -33,6 +34,13 @@ void cleanup_keep_tmpdirs(void);  /* --nocleanup: forget temporary directories *
 
 void cleanup_handle_signals(void);
 int  cleanup_interrupted(void);     /* signal number received, or 0 */
+
+/* Temporary directories and files, registered when made: PARENT/PREFIX-XXXXXX
+ * (PARENT NULL: /var/tmp).  make_tmpfile returns the open fd (O_CLOEXEC) in
+ * *fd and the registry id in *id (when non-NULL); both return the malloc'd
+ * path, or NULL with errno set. */
+char *make_tmpdir(const char *parent, const char *prefix);
+char *make_tmpfile(const char *parent, const char *prefix, int *fd, int *id);
 
 /* Low-level releasers, also used directly. */
 int  umount_retry(const char *mountpoint);

@@ -1,7 +1,6 @@
 /* util.c - see util.h */
 #define _GNU_SOURCE
-#include "util.h"
-#include "cleanup.h"
+#include "core/base/util.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -15,7 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
-static void oom(void)
+void xalloc_die(void)
 {
     fputs("Error: out of memory\n", stderr);
     abort();
@@ -25,7 +24,7 @@ void *xmalloc(size_t n)
 {
     void *p = malloc(n ? n : 1);
     if (!p)
-        oom();
+        xalloc_die();
     return p;
 }
 
@@ -33,7 +32,7 @@ void *xcalloc(size_t n, size_t m)
 {
     void *p = calloc(n ? n : 1, m ? m : 1);
     if (!p)
-        oom();
+        xalloc_die();
     return p;
 }
 
@@ -41,7 +40,7 @@ void *xrealloc(void *p, size_t n)
 {
     p = realloc(p, n ? n : 1);
     if (!p)
-        oom();
+        xalloc_die();
     return p;
 }
 
@@ -49,7 +48,7 @@ char *xstrdup(const char *s)
 {
     char *p = strdup(s ? s : "");
     if (!p)
-        oom();
+        xalloc_die();
     return p;
 }
 
@@ -57,7 +56,7 @@ char *xstrndup(const char *s, size_t n)
 {
     char *p = strndup(s, n);
     if (!p)
-        oom();
+        xalloc_die();
     return p;
 }
 
@@ -69,7 +68,7 @@ char *xasprintf(const char *fmt, ...)
     int r = vasprintf(&s, fmt, ap);
     va_end(ap);
     if (r < 0)
-        oom();
+        xalloc_die();
     return s;
 }
 
@@ -79,35 +78,6 @@ bool str_endswith(const char *s, const char *suf)
 {
     size_t a = strlen(s), b = strlen(suf);
     return a >= b && strcmp(s + a - b, suf) == 0;
-}
-
-void strv_push_take(strv_t *sv, char *s)
-{
-    if (sv->n + 1 >= sv->cap) {
-        sv->cap = sv->cap ? sv->cap * 2 : 8;
-        sv->v = xrealloc(sv->v, sizeof(char *) * sv->cap);
-    }
-    sv->v[sv->n++] = s;
-    sv->v[sv->n] = NULL;
-}
-
-void strv_push(strv_t *sv, const char *s) { strv_push_take(sv, xstrdup(s)); }
-
-void strv_free(strv_t *sv)
-{
-    for (size_t i = 0; i < sv->n; i++)
-        free(sv->v[i]);
-    free(sv->v);
-    sv->v = NULL;
-    sv->n = sv->cap = 0;
-}
-
-bool strv_contains(const strv_t *sv, const char *s)
-{
-    for (size_t i = 0; i < sv->n; i++)
-        if (strcmp(sv->v[i], s) == 0)
-            return true;
-    return false;
 }
 
 int mkdir_p(const char *path, mode_t mode)
@@ -292,17 +262,6 @@ char *path_join(const char *a, const char *b)
     if (la == 1 && a[0] == '/')
         return xasprintf("/%s", b);
     return xasprintf("%.*s/%s", (int)la, a, b);
-}
-
-char *make_tmpdir(const char *parent, const char *prefix)
-{
-    char *t = xasprintf("%s/%s-XXXXXX", parent ? parent : "/var/tmp", prefix);
-    if (!mkdtemp(t)) {
-        free(t);
-        return NULL;
-    }
-    cleanup_push_tmpdir(t);
-    return t;
 }
 
 double now_seconds(void)

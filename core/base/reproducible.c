@@ -1,7 +1,7 @@
 /* reproducible.c - see reproducible.h */
 #define _GNU_SOURCE
-#include "reproducible.h"
-#include "log.h"
+#include "core/base/reproducible.h"
+#include "core/base/log.h"
 
 #include <errno.h>
 #include <fcntl.h>

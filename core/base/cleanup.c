@@ -1,8 +1,8 @@
 /* cleanup.c - see cleanup.h */
 #define _GNU_SOURCE
-#include "cleanup.h"
-#include "log.h"
-#include "util.h"
+#include "core/base/cleanup.h"
+#include "core/base/log.h"
+#include "core/base/util.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -17,7 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
-enum kind { K_FN, K_MOUNT, K_LOOP, K_TMPDIR, K_PID };
+enum kind { K_FN, K_MOUNT, K_LOOP, K_TMPDIR, K_TMPFILE, K_PID };
 
 struct entry {
     int id;
@@ -53,6 +53,36 @@ int cleanup_push(const char *what, cleanup_fn fn, void *data) { return push(K_FN
 int cleanup_push_mount(const char *mp) { return push(K_MOUNT, mp, NULL, NULL, 0); }
 int cleanup_push_loop(const char *dev) { return push(K_LOOP, dev, NULL, NULL, 0); }
 int cleanup_push_tmpdir(const char *dir) { return push(K_TMPDIR, dir, NULL, NULL, 0); }
+int cleanup_push_tmpfile(const char *path) { return push(K_TMPFILE, path, NULL, NULL, 0); }
+
+char *make_tmpdir(const char *parent, const char *prefix)
+{
+    char *t = xasprintf("%s/%s-XXXXXX", parent ? parent : "/var/tmp", prefix);
+    if (!mkdtemp(t)) {
+        free(t);
+        return NULL;
+    }
+    cleanup_push_tmpdir(t);
+    return t;
+}
+
+char *make_tmpfile(const char *parent, const char *prefix, int *fd, int *id)
+{
+    char *t = xasprintf("%s/%s-XXXXXX", parent ? parent : "/var/tmp", prefix);
+    int f = mkostemp(t, O_CLOEXEC);
+    if (f < 0) {
+        free(t);
+        return NULL;
+    }
+    int i = cleanup_push_tmpfile(t);
+    if (id)
+        *id = i;
+    if (fd)
+        *fd = f;
+    else
+        close(f);
+    return t;
+}
 
 int cleanup_push_pid(pid_t pid)
 {
@@ -134,6 +164,12 @@ static int release(struct entry *e)
     case K_MOUNT: rc = umount_retry(e->what); break;
     case K_LOOP: rc = loop_detach(e->what); break;
     case K_TMPDIR: rc = rm_rf(e->what); break;
+    case K_TMPFILE:
+        if (unlink(e->what) < 0 && errno != ENOENT) {
+            log_warn("cannot remove %s: %s", e->what, strerror(errno));
+            rc = -1;
+        }
+        break;
     case K_PID: rc = kill_wait(e->pid); break;
     }
     free(e->what);

@@ -1,9 +1,9 @@
 /* download.c - see download.h */
 #define _GNU_SOURCE
-#include "download.h"
-#include "cleanup.h"
-#include "log.h"
-#include "util.h"
+#include "core/base/download.h"
+#include "core/base/cleanup.h"
+#include "core/base/log.h"
+#include "core/base/util.h"
 
 #include <curl/curl.h>
 #include <errno.h>

@@ -1,9 +1,9 @@
 /* fs.c - see fs.h */
 #define _GNU_SOURCE
-#include "fs.h"
-#include "log.h"
-#include "run.h"
-#include "util.h"
+#include "core/base/fs.h"
+#include "core/base/log.h"
+#include "core/base/run.h"
+#include "core/base/util.h"
 
 #include <errno.h>
 #include <fcntl.h>

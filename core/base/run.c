@@ -1,9 +1,9 @@
 /* run.c - see run.h */
 #define _GNU_SOURCE
-#include "run.h"
-#include "cleanup.h"
-#include "log.h"
-#include "util.h"
+#include "core/base/run.h"
+#include "core/base/cleanup.h"
+#include "core/base/log.h"
+#include "core/base/util.h"
 
 #include <errno.h>
 #include <fcntl.h>
