@@ -4,6 +4,16 @@
  *   is_str(a, b, "name")    string equality with diagnostics
  *   is_int(a, b, "name")    integer equality with diagnostics
  *   return tap_done();      prints the plan, exit status = failures != 0
+ *
+ * Named cases: one function a case, one list a file, and main() runs them
+ * (all, or those named on the command line: `test_x case_a case_b`; `-l`
+ * lists them).  Each case starts with a "# case NAME" line.
+ *
+ *   static void case_parse_ports(void) { ok(...); }
+ *   static const struct tap_case cases[] = { TAP_CASE(case_parse_ports), { 0 } };
+ *   int main(int argc, char **argv) { return tap_run(cases, argc, argv); }
+ *
+ * A file that needs set-up around its cases does it in main() around tap_run.
  */
 #ifndef KSC_TAP_H
 #define KSC_TAP_H
@@ -50,6 +60,38 @@ static inline int tap_done(void)
 {
     printf("1..%d\n", tap_n);
     return tap_failed != 0;
+}
+
+struct tap_case {
+    const char *name;
+    void (*fn)(void);
+};
+#define TAP_CASE(fn) { #fn, fn }
+
+static inline int tap_run(const struct tap_case *cases, int argc, char **argv)
+{
+    if (argc > 1 && !strcmp(argv[1], "-l")) {
+        for (const struct tap_case *c = cases; c->name; c++)
+            printf("%s\n", c->name);
+        return 0;
+    }
+    int ran = 0;
+    for (const struct tap_case *c = cases; c->name; c++) {
+        int want = argc <= 1;
+        for (int i = 1; i < argc && !want; i++)
+            want = !strcmp(argv[i], c->name);
+        if (!want)
+            continue;
+        printf("# case %s\n", c->name);
+        fflush(stdout);
+        c->fn();
+        ran++;
+    }
+    if (argc > 1 && ran != argc - 1) {
+        printf("not ok %d - unknown case name on the command line\n", ++tap_n);
+        tap_failed++;
+    }
+    return tap_done();
 }
 
 #endif
