@@ -54,6 +54,7 @@ echo "==> cached root: $TARBALL ($(du -h "$TARBALL" | cut -f1))"
 
 # ---- a fresh copy of it, with the current commit cloned under /root
 ROOT=$(mktemp -d /var/tmp/ksc-fresh.XXXXXX) || die "mktemp failed"
+chmod 0755 "$ROOT"   # it is /, as on a real machine (mktemp makes it 0700)
 LOGDIR=$ROOT.logs
 mkdir -p "$LOGDIR"
 loops_before=$(losetup -n -O NAME 2>/dev/null | sort)
