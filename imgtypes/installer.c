@@ -422,25 +422,13 @@ static char *os_release(const char *root, const char *var)
 
 static int stage_isolinux(struct creator *cr, struct inst_state *st)
 {
-    static const struct { const char *name; bool required; } files[] = {
+    static const struct stage_file files[] = {
         { "isolinux.bin", true }, { "ldlinux.c32", true }, { "libcom32.c32", true },
         { "libutil.c32", true },  { "vesamenu.c32", true }, { "memdisk", false },
     };
-    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
-        char *src = stage_syslinux_file(cr->instroot, files[i].name);
-        if (!src) {
-            if (files[i].required)
-                return log_fail("%s is not in the installer runtime (/usr/share/syslinux): add "
-                                "'syslinux' to the runtime %%packages", files[i].name);
-            continue;
-        }
-        char *rel = xasprintf("isolinux/%s", files[i].name);
-        int rc = stage_copy(src, cr->stagedir, rel, 0644);
-        free(rel);
-        free(src);
-        if (rc < 0)
-            return -1;
-    }
+    if (stage_isolinux_files(cr->instroot, cr->stagedir, files, sizeof files / sizeof files[0],
+                             "the installer runtime", "the runtime %packages") < 0)
+        return -1;
     char *mbr = stage_syslinux_file(cr->instroot, "isohdpfx.bin");
     if (mbr) {
         free(st->mbr);

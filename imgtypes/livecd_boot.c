@@ -163,28 +163,14 @@ static int stage_kernels(struct creator *cr, struct staged_kernels *sk)
 
 static int stage_isolinux(struct creator *cr, struct live_state *st)
 {
-    static const struct { const char *name; bool required; } files[] = {
+    static const struct stage_file files[] = {
         { "isolinux.bin", true }, { "ldlinux.c32", true }, { "libcom32.c32", true },
         { "libutil.c32", true },  { "vesamenu.c32", false }, { "menu.c32", false },
     };
-    int menus = 0;
-    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
-        char *src = stage_syslinux_file(cr->instroot, files[i].name);
-        if (!src) {
-            if (files[i].required)
-                return log_fail("%s is not in the image (/usr/share/syslinux): add 'syslinux' to %%packages",
-                                files[i].name);
-            continue;
-        }
-        char *rel = xasprintf("isolinux/%s", files[i].name);
-        int rc = stage_copy(src, cr->stagedir, rel, 0644);
-        free(rel);
-        free(src);
-        if (rc < 0)
-            return -1;
-        if (!files[i].required)
-            menus++;
-    }
+    int menus = stage_isolinux_files(cr->instroot, cr->stagedir, files, sizeof files / sizeof files[0],
+                                     "the image", "%packages");
+    if (menus < 0)
+        return -1;
     if (!menus)
         return log_fail("syslinux in the image has no vesamenu.c32 or menu.c32");
 
@@ -307,6 +293,21 @@ out:
     return rc;
 }
 
+/* grub.cfg.in as REL in the staging tree, menu entries for BIOS or UEFI */
+static int write_grub_cfg(struct creator *cr, const char *datadir, const char *rel, struct bootcfg_vars *v,
+                          const struct bootcfg_kernel *ks, size_t nks, bool check, bool bios)
+{
+    char *t = path_join(datadir, "grub.cfg.in"), *o = path_join(cr->stagedir, rel);
+    char *ent = bootcfg_grub_entries(v, ks, nks, check, bios);
+    v->entries = ent;
+    int rc = bootcfg_write(t, o, v);
+    v->entries = NULL;
+    free(ent);
+    free(t);
+    free(o);
+    return rc;
+}
+
 static int write_configs(struct creator *cr, struct live_state *st, const struct staged_kernels *sk,
                          bool flat_squashfs)
 {
@@ -361,25 +362,10 @@ static int write_configs(struct creator *cr, struct live_state *st, const struct
         free(t1);
         free(o1);
     } else {
-        char *t = path_join(datadir, "grub.cfg.in"), *o = path_join(cr->stagedir, "boot/grub2/grub.cfg");
-        char *ent = bootcfg_grub_entries(&v, ks, sk->vers.n, check, true);
-        v.entries = ent;
-        rc = bootcfg_write(t, o, &v);
-        v.entries = NULL;
-        free(ent);
-        free(t);
-        free(o);
+        rc = write_grub_cfg(cr, datadir, "boot/grub2/grub.cfg", &v, ks, sk->vers.n, check, true);
     }
-    if (rc == 0 && st->have_efi) {
-        char *t2 = path_join(datadir, "grub.cfg.in"), *o2 = path_join(cr->stagedir, "EFI/BOOT/grub.cfg");
-        char *ent = bootcfg_grub_entries(&v, ks, sk->vers.n, check, false);
-        v.entries = ent;
-        rc = bootcfg_write(t2, o2, &v);
-        v.entries = NULL;
-        free(ent);
-        free(t2);
-        free(o2);
-    }
+    if (rc == 0 && st->have_efi)
+        rc = write_grub_cfg(cr, datadir, "EFI/BOOT/grub.cfg", &v, ks, sk->vers.n, check, false);
     free(ks);
     free(kargs);
     return rc;
