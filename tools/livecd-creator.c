@@ -22,7 +22,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <signal.h>
-#include <strings.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
