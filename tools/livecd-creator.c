@@ -210,12 +210,12 @@ static int launch_shell(struct creator *cr)
     sigaction(SIGINT, &old_int, NULL);
     sigaction(SIGQUIT, &old_quit, NULL);
     int rc = pid < 0 ? log_fail("cannot start the shell: %s", strerror(fork_errno)) : 0;
-    int sig = cleanup_interrupted();
-    if (rc == 0 && sig)
-        rc = log_fail("interrupted by signal %d", sig);
     while (n > 0)
         if (mount_release(ids[--n]) < 0)
             rc = -1;
+    int sig = cleanup_interrupted();
+    if (rc == 0 && sig)
+        rc = log_fail("interrupted by signal %d", sig);
     rmdir(hostroot);
     rmdir(iso);
     free(hostroot);
