@@ -135,6 +135,8 @@ int creator_init(struct creator *cr)
 {
     if (!cr->type)
         return log_fail("no image type given");
+    if (!cr->type_opts)
+        return log_fail("no options for the %s image type (cr->type_opts)", cr->type->name);
     if (!cr->ksfile)
         return log_fail("no kickstart file given (-c)");
     /* %pre runs on the host first: it may write files a later %include reads */
@@ -158,8 +160,6 @@ int creator_init(struct creator *cr)
         cr->outdir = ".";
     if (!is_dir(cr->outdir) && mkdir_p(cr->outdir, 0755) < 0)
         return log_fail("cannot create output directory %s: %s", cr->outdir, strerror(errno));
-    if (!cr->compression)
-        cr->compression = "xz";
     if (!cr->datadir) {
         const char *env = getenv("KSC_DATADIR");
         if (env)
@@ -182,6 +182,10 @@ int creator_init(struct creator *cr)
     if (mkdir_p(cr->instroot, 0755) < 0 || mkdir_p(cr->stagedir, 0755) < 0)
         return log_fail("cannot create directories in %s: %s", cr->workdir, strerror(errno));
     log_verbose("working directory %s", cr->workdir);
+    cr->cachedir_owned = pkg_cachedir(cr->cachedir, cr->workdir);
+    if (!cr->cachedir_owned)
+        return -1;
+    cr->cachedir = cr->cachedir_owned;
     return 0;
 }
 
@@ -323,11 +327,6 @@ int creator_install(struct creator *cr)
 {
     if (!cr->ks->packages.seen)
         log_warn("%s: no %%packages section: installing only @core", cr->ksfile);
-    if (!cr->cachedir) {
-        cr->cachedir_owned = path_join(cr->workdir, "cache");
-        cr->cachedir = cr->cachedir_owned;
-    }
-    mkdir_p(cr->cachedir, 0755);
     struct pkg_engine_opts eo = { 0 };
     eo.cachedir = cr->cachedir;
     eo.releasever = cr->releasever;
@@ -335,7 +334,7 @@ int creator_install(struct creator *cr)
     eo.pkgverify_level = cr->pkgverify_level;
     struct pkg_engine *eng = pkg_engine_new(&eo);
     if (!eng)
-        return log_fail("cannot set up the package engine");
+        return -1;
     int rc = -1;
     if (cr->repo_path) {
         /* livecd-creator --repo: .repo files replace the kickstart's repos */

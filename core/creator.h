@@ -19,34 +19,26 @@ enum creator_phase { PH_MOUNT, PH_INSTALL, PH_CONFIGURE, PH_UNMOUNT, PH_PACKAGE,
 struct creator {
     /* set by the caller (options) */
     const struct imgtype *type;
+    void *type_opts;            /* the type's options: struct <type>_opts of
+                                   imgtypes/<type>.h, defaults from its init
+                                   function; required (the backends read it) */
     const char *ksfile;
     char *name;                 /* image name: basename of output files */
     char *fslabel;              /* volume/filesystem label (<= 32 chars) */
     char *title, *product, *releasever;
     const char *tmpdir_parent;  /* --tmpdir, default /var/tmp */
     const char *outdir;         /* -o, default "." */
-    const char *cachedir;       /* --cache, default <workdir>/cache */
-    const char *compression;    /* squashfs compressor, default "xz" */
-    const char *compression_args;
-    bool compression_from_base; /* --compression-type None: as the -b image's squashfs */
+    const char *cachedir;       /* --cache; creator_init sets it (pkg_cachedir) */
     const char *datadir;        /* templates; default KSC_DATADIR or ./config */
-    bool skip_compression, skip_minimize, nocleanup, cacheonly;
-    /* ---- live ISO / livecd-creator options (issue 6) ---- */
-    const char *base_on;        /* -b: existing live ISO whose root is the start */
+    bool nocleanup, cacheonly;
     const char *repo_path;      /* --repo: .repo file or directory (replaces ks repos) */
     const char *pkgverify_level;/* --pkgverify-level: all, signature, digest, none */
-    const char *dracut_conf_args; /* --dracut-conf-args "[+]ARG ..." */
     const char *resultdir;      /* --resultdir: compose outputs (JSON, manifests, SBOM) */
-    bool syslinux;              /* --syslinux: BIOS via ISOLINUX (default GRUB2) */
-    bool nomacboot;             /* --nomacboot (no HFS+ image is ever made) */
-    bool flat_squashfs;         /* --flat-squashfs: squash the root tree directly */
-    bool plugins;               /* -p: accepted, DNF plugins have no meaning here */
-    /* ---- end issue 6 ---- */
 
     /* filled by the creator */
     struct kickstart *ks;
     char *workdir;              /* private temporary directory */
-    char *cachedir_owned;       /* default cache in workdir (freed by cleanup) */
+    char *cachedir_owned;       /* what cachedir points to after creator_init */
     char *instroot;             /* workdir/install_root, the mounted target */
     char *stagedir;             /* workdir/iso (LIVE_ROOT): staged artifacts */
     char *kernel_args;          /* kickstart bootloader --append */

@@ -13,7 +13,11 @@
  *   stage_final_image  turn the unmounted filesystem(s) into artifacts in cr->outdir
  *   free_state         release cr->priv; the creator calls it on every path
  * Each returns 0 or -1 (after log_fail()).  Backend state lives in cr->priv;
- * every resource is registered with cleanup.
+ * every resource is registered with cleanup.  A backend's options are its
+ * own struct <type>_opts, declared in imgtypes/<type>.h with the function
+ * that gives the defaults and the one that validates them; the tool points
+ * cr->type_opts at it (the creator only carries it: it never includes
+ * imgtypes/).
  */
 #ifndef KSC_IMGTYPE_H
 #define KSC_IMGTYPE_H

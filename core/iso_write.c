@@ -292,7 +292,22 @@ static void *tee_thread(void *arg)
     return NULL;
 }
 
-int iso_write(const struct iso_opts *o)
+/* ---- iso_write, step by step ---- */
+
+/* One ISO being written. */
+struct iso_job {
+    const struct iso_opts *o;
+    char *tmp;            /* the partial output next to o->output */
+    char *tmp_data;       /* the registry's copy of tmp (unlinked on release) */
+    int tmp_id;           /* its cleanup registry id */
+    char *pipe_path;      /* FIFO for the media check pass, or NULL */
+    int pfd[2];           /* its read and write ends (ours) */
+    strv_t av;            /* xorriso's arguments */
+    char *failure;        /* what went wrong (for the final log_fail) */
+    bool md5_done;        /* media check data implanted on the way */
+};
+
+static int check_opts(const struct iso_opts *o)
 {
     if (iso_check_volid(o->volid) < 0)
         return -1;
@@ -311,239 +326,290 @@ int iso_write(const struct iso_opts *o)
         return log_fail("isohybrid MBR template %s is missing", o->mbr);
     if (o->mbr && !o->bios_boot)
         return log_fail("an isohybrid MBR needs a BIOS boot image (isolinux.bin)");
+    return 0;
+}
 
-    max_file = 0;
-    nftw(o->srcdir, max_cb, 16, FTW_PHYS);
-
-    /* temporary output next to the final one */
-    char *outcopy = xstrdup(o->output);
+/* The temporary output next to the final one, registered for removal. */
+static int open_partial(struct iso_job *j)
+{
+    char *outcopy = xstrdup(j->o->output);
     char *dir = xstrdup(dirname(outcopy));
     free(outcopy);
-    outcopy = xstrdup(o->output);
+    outcopy = xstrdup(j->o->output);
     char *base = xstrdup(basename(outcopy));
     free(outcopy);
-    char *tmp = xasprintf("%s/.%s.partial-XXXXXX", dir, base);
-    int fd = mkostemp(tmp, O_CLOEXEC);
+    j->tmp = xasprintf("%s/.%s.partial-XXXXXX", dir, base);
+    int fd = mkostemp(j->tmp, O_CLOEXEC);
+    int rc = 0;
     if (fd < 0) {
         int e = errno;
-        log_fail("cannot create the ISO in %s: %s", dir, strerror(e));
-        free(tmp), free(dir), free(base);
-        return -1;
-    }
-    close(fd);
-    fchmodat(AT_FDCWD, tmp, 0644, 0);
-    char *tmp_data = xstrdup(tmp);
-    int tmp_id = cleanup_push(tmp, unlink_tmp, tmp_data);
-
-    strv_t av = { 0 };
-    strv_push(&av, "xorriso");
-    if (o->source_date_epoch > 0) {
-        /* what xorriso does for SOURCE_DATE_EPOCH, explicitly */
-        char date[17], now[32];
-        reproducible_iso_date(o->source_date_epoch, date);
-        snprintf(now, sizeof now, "=%lld", o->source_date_epoch);
-        const char *rep[] = { "-volume_date", "uuid", date, "-volume_date", "c", now, "-volume_date", "m", now,
-                              "-volume_date", "f", now, "-volume_date", "all_file_dates", "set_to_mtime",
-                              "-iso_nowtime", now, "-boot_image", "any", "gpt_disk_guid=volume_date_uuid",
-                              NULL };
-        for (int i = 0; rep[i]; i++)
-            strv_push(&av, rep[i]);
-    }
-    strv_push(&av, "-as");
-    strv_push(&av, "mkisofs");
-    /* with media check data: xorriso writes into a FIFO next to the output
-     * (it takes no /proc/self/fd links), tee_thread copies it to TMP */
-    int pfd[2] = { -1, -1 };
-    char *pipe_path = NULL;
-    if (o->implant_md5) {
-        pipe_path = xasprintf("%s.fifo", tmp);
-        if (mkfifo(pipe_path, 0600) == 0 &&
-            (pfd[0] = open(pipe_path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) >= 0 &&
-            fcntl(pfd[0], F_SETFL, 0) == 0 &&
-            (pfd[1] = open(pipe_path, O_WRONLY | O_CLOEXEC)) >= 0) {
-            /* we hold a writer open until xorriso is done: no early EOF;
-             * a bigger pipe buffer means fewer context switches */
-            fcntl(pfd[0], F_SETPIPE_SZ, 1 << 20);
-        } else {
-            log_warn("no FIFO for the media check pass (%s): checksumming afterwards", strerror(errno));
-            if (pfd[0] >= 0)
-                close(pfd[0]);
-            pfd[0] = -1;
-            unlink(pipe_path);
-            free(pipe_path);
-            pipe_path = NULL;
-        }
-    }
-    strv_push(&av, "-o");
-    strv_push(&av, pipe_path ? pipe_path : tmp);
-    strv_push(&av, "-V");
-    strv_push(&av, o->volid);
-    if (o->application_id) {
-        strv_push(&av, "-A");
-        strv_push(&av, o->application_id);
-    }
-    strv_push(&av, "-R");
-    strv_push(&av, "-J");
-    strv_push(&av, "-joliet-long");
-    /* level 3: files of 4 GiB and more (a big squashfs.img) as multi-extent */
-    strv_push(&av, "-iso-level");
-    strv_push(&av, "3");
-    if (max_file >= (off_t)4 * 1024 * 1024 * 1024 - 1)
-        log_verbose("largest file %lld bytes: stored in several extents", (long long)max_file);
-    if (o->grub2_mbr) {
-        /* livecd-creator's GRUB2 BIOS layout */
-        const char *g[] = { "--grub2-mbr", o->grub2_mbr, "-partition_offset", "16", NULL };
-        for (int i = 0; g[i]; i++)
-            strv_push(&av, g[i]);
-        if (o->efi_append) {
-            const char *e[] = { "-appended_part_as_gpt", "-append_partition", "2",
-                                "C12A7328-F81F-11D2-BA4B-00A0C93EC93B", o->efi_append,
-                                "-iso_mbr_part_type", "EBD0A0A2-B9E5-4433-87C0-68B6B72699C7", NULL };
-            for (int i = 0; e[i]; i++)
-                strv_push(&av, e[i]);
-        }
-        const char *b[] = { "-c", o->boot_catalog ? o->boot_catalog : "boot.cat", "--boot-catalog-hide",
-                            "-b", o->bios_boot, "-no-emul-boot", "-boot-load-size", "4", "-boot-info-table",
-                            "--grub2-boot-info", NULL };
-        for (int i = 0; b[i]; i++)
-            strv_push(&av, b[i]);
-        if (o->efi_append) {
-            const char *e[] = { "-eltorito-alt-boot", "-e", "--interval:appended_partition_2:all::",
-                                "-no-emul-boot", NULL };
-            for (int i = 0; e[i]; i++)
-                strv_push(&av, e[i]);
-        }
+        rc = log_fail("cannot create the ISO in %s: %s", dir, strerror(e));
+        free(j->tmp);
+        j->tmp = NULL;
     } else {
+        close(fd);
+        fchmodat(AT_FDCWD, j->tmp, 0644, 0);
+        j->tmp_data = xstrdup(j->tmp);
+        j->tmp_id = cleanup_push(j->tmp, unlink_tmp, j->tmp_data);
+    }
+    free(dir);
+    free(base);
+    return rc;
+}
+
+/* With media check data: xorriso writes into a FIFO next to the output (it
+ * takes no /proc/self/fd links), tee_thread copies it to the partial file.
+ * Without a FIFO the data is checksummed afterwards. */
+static void open_md5_fifo(struct iso_job *j)
+{
+    j->pipe_path = xasprintf("%s.fifo", j->tmp);
+    if (mkfifo(j->pipe_path, 0600) == 0 &&
+        (j->pfd[0] = open(j->pipe_path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) >= 0 &&
+        fcntl(j->pfd[0], F_SETFL, 0) == 0 &&
+        (j->pfd[1] = open(j->pipe_path, O_WRONLY | O_CLOEXEC)) >= 0) {
+        /* we hold a writer open until xorriso is done: no early EOF;
+         * a bigger pipe buffer means fewer context switches */
+        fcntl(j->pfd[0], F_SETPIPE_SZ, 1 << 20);
+        return;
+    }
+    log_warn("no FIFO for the media check pass (%s): checksumming afterwards", strerror(errno));
+    if (j->pfd[0] >= 0)
+        close(j->pfd[0]);
+    j->pfd[0] = -1;
+    unlink(j->pipe_path);
+    free(j->pipe_path);
+    j->pipe_path = NULL;
+}
+
+static void push_all(strv_t *av, const char *const *args)
+{
+    for (int i = 0; args[i]; i++)
+        strv_push(av, args[i]);
+}
+
+/* SOURCE_DATE_EPOCH: what xorriso does for it, explicitly */
+static void push_reproducible_args(strv_t *av, long long sde)
+{
+    char date[17], now[32];
+    reproducible_iso_date(sde, date);
+    snprintf(now, sizeof now, "=%lld", sde);
+    const char *rep[] = { "-volume_date", "uuid", date, "-volume_date", "c", now, "-volume_date", "m", now,
+                          "-volume_date", "f", now, "-volume_date", "all_file_dates", "set_to_mtime",
+                          "-iso_nowtime", now, "-boot_image", "any", "gpt_disk_guid=volume_date_uuid",
+                          NULL };
+    push_all(av, rep);
+}
+
+/* livecd-creator's GRUB2 BIOS layout */
+static void push_grub2_boot_args(strv_t *av, const struct iso_opts *o)
+{
+    const char *g[] = { "--grub2-mbr", o->grub2_mbr, "-partition_offset", "16", NULL };
+    push_all(av, g);
+    if (o->efi_append) {
+        const char *e[] = { "-appended_part_as_gpt", "-append_partition", "2",
+                            "C12A7328-F81F-11D2-BA4B-00A0C93EC93B", o->efi_append,
+                            "-iso_mbr_part_type", "EBD0A0A2-B9E5-4433-87C0-68B6B72699C7", NULL };
+        push_all(av, e);
+    }
+    const char *b[] = { "-c", o->boot_catalog ? o->boot_catalog : "boot.cat", "--boot-catalog-hide",
+                        "-b", o->bios_boot, "-no-emul-boot", "-boot-load-size", "4", "-boot-info-table",
+                        "--grub2-boot-info", NULL };
+    push_all(av, b);
+    if (o->efi_append) {
+        const char *e[] = { "-eltorito-alt-boot", "-e", "--interval:appended_partition_2:all::",
+                            "-no-emul-boot", NULL };
+        push_all(av, e);
+    }
+}
+
+/* isohybrid MBR, El Torito BIOS (ISOLINUX) and EFI images inside the tree */
+static void push_isohybrid_boot_args(strv_t *av, const struct iso_opts *o)
+{
     if (o->mbr) {
-        strv_push(&av, "-isohybrid-mbr");
-        strv_push(&av, o->mbr);
+        strv_push(av, "-isohybrid-mbr");
+        strv_push(av, o->mbr);
     }
     if (o->bios_boot) {
-        strv_push(&av, "-b");
-        strv_push(&av, o->bios_boot);
-        strv_push(&av, "-c");
-        strv_push(&av, o->boot_catalog ? o->boot_catalog : "isolinux/boot.cat");
-        strv_push(&av, "-no-emul-boot");
-        strv_push(&av, "-boot-load-size");
-        strv_push(&av, "4");
-        strv_push(&av, "-boot-info-table");
+        const char *b[] = { "-b", o->bios_boot, "-c", o->boot_catalog ? o->boot_catalog : "isolinux/boot.cat",
+                            "-no-emul-boot", "-boot-load-size", "4", "-boot-info-table", NULL };
+        push_all(av, b);
     } else if (o->efi_image) {
-        strv_push(&av, "-c");
-        strv_push(&av, o->boot_catalog ? o->boot_catalog : "boot.cat");
+        strv_push(av, "-c");
+        strv_push(av, o->boot_catalog ? o->boot_catalog : "boot.cat");
     }
     if (o->efi_image) {
         if (o->bios_boot)
-            strv_push(&av, "-eltorito-alt-boot");
-        strv_push(&av, "-e");
-        strv_push(&av, o->efi_image);
-        strv_push(&av, "-no-emul-boot");
+            strv_push(av, "-eltorito-alt-boot");
+        strv_push(av, "-e");
+        strv_push(av, o->efi_image);
+        strv_push(av, "-no-emul-boot");
         if (o->mbr)
-            strv_push(&av, "-isohybrid-gpt-basdat");
+            strv_push(av, "-isohybrid-gpt-basdat");
     }
-    }
-    strv_push(&av, o->srcdir);
-    strv_push(&av, "--");
-    strv_push(&av, "-commit");
+}
 
-    char *cmd = argv_to_string((const char *const *)av.v);
-    log_verbose("writing ISO: %s", cmd);
-    double t0 = now_seconds();
-    char *failure = NULL;
-    struct tee tee = { .in = pfd[0], .out = -1, .lock = PTHREAD_MUTEX_INITIALIZER,
+/* xorriso -as mkisofs ... SRCDIR -- -commit, into the FIFO or the file */
+static void build_args(struct iso_job *j)
+{
+    const struct iso_opts *o = j->o;
+    strv_t *av = &j->av;
+    strv_push(av, "xorriso");
+    if (o->source_date_epoch > 0)
+        push_reproducible_args(av, o->source_date_epoch);
+    const char *head[] = { "-as", "mkisofs", "-o", j->pipe_path ? j->pipe_path : j->tmp, "-V", o->volid, NULL };
+    push_all(av, head);
+    if (o->application_id) {
+        strv_push(av, "-A");
+        strv_push(av, o->application_id);
+    }
+    /* level 3: files of 4 GiB and more (a big squashfs.img) as multi-extent */
+    const char *fs[] = { "-R", "-J", "-joliet-long", "-iso-level", "3", NULL };
+    push_all(av, fs);
+    max_file = 0;
+    nftw(o->srcdir, max_cb, 16, FTW_PHYS);
+    if (max_file >= (off_t)4 * 1024 * 1024 * 1024 - 1)
+        log_verbose("largest file %lld bytes: stored in several extents", (long long)max_file);
+    if (o->grub2_mbr)
+        push_grub2_boot_args(av, o);
+    else
+        push_isohybrid_boot_args(av, o);
+    const char *tail[] = { o->srcdir, "--", "-commit", NULL };
+    push_all(av, tail);
+}
+
+/* The media check field into the partial file (computed by the tee) */
+static int write_md5_field(struct iso_job *j, struct tee *tee)
+{
+    char field[512], md5[33];
+    long long at = 0;
+    if (isomd5_stream_finish(tee->md5, false, field, &at, md5) != 0)
+        return 0;
+    if (pwrite(tee->out, field, sizeof field, (off_t)at) != (ssize_t)sizeof field) {
+        j->failure = xasprintf("cannot write the media check data into %s: %s", j->tmp, strerror(errno));
+        return -1;
+    }
+    j->md5_done = true;
+    log_verbose("media check MD5 %s computed while writing (%llu bytes)", md5, tee->bytes);
+    if (j->o->md5_out)
+        memcpy(j->o->md5_out, md5, 33);
+    return 0;
+}
+
+/* Run xorriso; with the FIFO, the tee threads copy its output to the
+ * partial file and compute the media check MD5 on the way. */
+static int run_with_tee(struct iso_job *j)
+{
+    struct tee tee = { .in = j->pfd[0], .out = -1, .lock = PTHREAD_MUTEX_INITIALIZER,
                        .cond = PTHREAD_COND_INITIALIZER };
     pthread_t tid;
     bool teeing = false;
-    if (pipe_path) {
-        tee.out = open(tmp, O_WRONLY | O_TRUNC | O_CLOEXEC);
+    if (j->pipe_path) {
+        tee.out = open(j->tmp, O_WRONLY | O_TRUNC | O_CLOEXEC);
         tee.md5 = isomd5_stream_new();
         if (tee.out >= 0 && pthread_create(&tid, NULL, tee_thread, &tee) == 0)
             teeing = true;
     }
-    if (pipe_path && !teeing) {
+    if (j->pipe_path && !teeing) {
         /* fall back to writing the file directly */
-        for (size_t i = 0; i < av.n; i++)
-            if (av.v[i] && !strcmp(av.v[i], pipe_path)) {
-                free(av.v[i]);
-                av.v[i] = xstrdup(tmp);
+        for (size_t i = 0; i < j->av.n; i++)
+            if (j->av.v[i] && !strcmp(j->av.v[i], j->pipe_path)) {
+                free(j->av.v[i]);
+                j->av.v[i] = xstrdup(j->tmp);
             }
     }
     double x0 = now_seconds();
-    int rc = run_xorriso((int)av.n, av.v, &failure);
+    int rc = run_xorriso((int)j->av.n, j->av.v, &j->failure);
     log_verbose("xorriso ran %.2f s", now_seconds() - x0);
-    strv_free(&av);
-    bool md5_done = false;
-    if (pfd[1] >= 0)
-        close(pfd[1]);   /* xorriso has closed its own descriptor: EOF for the thread */
+    if (j->pfd[1] >= 0)
+        close(j->pfd[1]);   /* xorriso has closed its own descriptor: EOF for the thread */
+    j->pfd[1] = -1;
     if (teeing) {
         pthread_join(tid, NULL);
         if (rc == 0 && tee.err) {
-            failure = xasprintf("cannot write %s: %s", tmp, strerror(tee.err));
+            j->failure = xasprintf("cannot write %s: %s", j->tmp, strerror(tee.err));
             rc = -1;
         }
-        char field[512], md5[33];
-        long long at = 0;
-        if (rc == 0 && isomd5_stream_finish(tee.md5, false, field, &at, md5) == 0) {
-            if (pwrite(tee.out, field, sizeof field, (off_t)at) != (ssize_t)sizeof field) {
-                failure = xasprintf("cannot write the media check data into %s: %s", tmp, strerror(errno));
-                rc = -1;
-            } else {
-                md5_done = true;
-                log_verbose("media check MD5 %s computed while writing (%llu bytes)", md5, tee.bytes);
-                if (o->md5_out)
-                    memcpy(o->md5_out, md5, 33);
-            }
-        }
+        if (rc == 0)
+            rc = write_md5_field(j, &tee);
     }
     if (tee.out >= 0)
         close(tee.out);
-    if (pfd[0] >= 0)
-        close(pfd[0]);
+    if (j->pfd[0] >= 0)
+        close(j->pfd[0]);
+    j->pfd[0] = -1;
     isomd5_stream_free(tee.md5);
-    if (pipe_path)
-        unlink(pipe_path);
-    free(pipe_path);
+    if (j->pipe_path)
+        unlink(j->pipe_path);
+    return rc;
+}
 
-    if (rc == 0) {
-        struct stat st;
-        if (stat(tmp, &st) < 0 || st.st_size < 32768) {
-            failure = xasprintf("xorriso wrote no image to %s", tmp);
-            rc = -1;
-        }
+/* An image was written; media check data implanted when not done on the way. */
+static int check_written(struct iso_job *j)
+{
+    struct stat st;
+    if (stat(j->tmp, &st) < 0 || st.st_size < 32768) {
+        j->failure = xasprintf("xorriso wrote no image to %s", j->tmp);
+        return -1;
     }
-    if (rc == 0 && o->implant_md5 && !md5_done) {
-        double m0 = now_seconds();
-        char md5[33];
-        if (isomd5_implant(tmp, false, md5) < 0) {
-            failure = xasprintf("%s", log_failure() ? log_failure() : "media check data");
-            rc = -1;
-        } else {
-            log_verbose("media check MD5 %s implanted in %.1f s", md5, now_seconds() - m0);
-            if (o->md5_out)
-                memcpy(o->md5_out, md5, 33);
-        }
+    if (!j->o->implant_md5 || j->md5_done)
+        return 0;
+    double m0 = now_seconds();
+    char md5[33];
+    if (isomd5_implant(j->tmp, false, md5) < 0) {
+        j->failure = xasprintf("%s", log_failure() ? log_failure() : "media check data");
+        return -1;
     }
-    if (rc == 0) {
-        /* no fsync: as xorriso and livecd-creator, the page cache writes it
-         * back (an fsync of a multi-GiB ISO costs seconds on a busy disk);
-         * the rename keeps an interrupted build from leaving OUTPUT behind */
-        if (rename(tmp, o->output) < 0) {
-            failure = xasprintf("cannot rename %s to %s: %s", tmp, o->output, strerror(errno));
-            rc = -1;
-        }
+    log_verbose("media check MD5 %s implanted in %.1f s", md5, now_seconds() - m0);
+    if (j->o->md5_out)
+        memcpy(j->o->md5_out, md5, 33);
+    return 0;
+}
+
+/* No fsync: as xorriso and livecd-creator, the page cache writes it back
+ * (an fsync of a multi-GiB ISO costs seconds on a busy disk); the rename
+ * keeps an interrupted build from leaving OUTPUT behind. */
+static int rename_final(struct iso_job *j)
+{
+    if (rename(j->tmp, j->o->output) < 0) {
+        j->failure = xasprintf("cannot rename %s to %s: %s", j->tmp, j->o->output, strerror(errno));
+        return -1;
     }
+    cleanup_forget(j->tmp_id);
+    free(j->tmp_data);
+    return 0;
+}
+
+int iso_write(const struct iso_opts *o)
+{
+    if (check_opts(o) < 0)
+        return -1;
+    struct iso_job j = { .o = o, .pfd = { -1, -1 } };
+    if (open_partial(&j) < 0)
+        return -1;
+    if (o->implant_md5)
+        open_md5_fifo(&j);
+    build_args(&j);
+    char *cmd = argv_to_string((const char *const *)j.av.v);
+    log_verbose("writing ISO: %s", cmd);
+    double t0 = now_seconds();
+    int rc = run_with_tee(&j);
+    if (rc == 0)
+        rc = check_written(&j);
+    if (rc == 0)
+        rc = rename_final(&j);
     if (rc == 0) {
-        cleanup_forget(tmp_id);
-        free(tmp_data);
         struct stat st;
         stat(o->output, &st);
         log_info("ISO %s written in %.1f s: %.1f MiB", o->output, now_seconds() - t0,
                  (double)st.st_size / (1024.0 * 1024.0));
     } else {
-        cleanup_release(tmp_id);
-        log_fail("cannot write ISO %s: %s [%s]", o->output, failure ? failure : "unknown error", cmd);
+        cleanup_release(j.tmp_id);
+        log_fail("cannot write ISO %s: %s [%s]", o->output, j.failure ? j.failure : "unknown error", cmd);
     }
-    free(failure);
+    strv_free(&j.av);
+    free(j.pipe_path);
+    free(j.failure);
     free(cmd);
-    free(tmp), free(dir), free(base);
+    free(j.tmp);
     return rc;
 }

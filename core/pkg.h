@@ -88,7 +88,12 @@ int  pkg_verify_level_parse(const char *s);
 
 struct pkg_engine;
 
+/* NULL after log_fail() when o->cachedir is missing (pkg_cachedir gives it). */
 struct pkg_engine *pkg_engine_new(const struct pkg_engine_opts *o);
+/* The one cache default: GIVEN (--cache, kept and reused between builds),
+ * else WORKDIR/cache (a build's own, removed with its work directory).
+ * The directory is created; malloc'd path, or NULL after log_fail(). */
+char *pkg_cachedir(const char *given, const char *workdir);
 int  pkg_add_repo(struct pkg_engine *e, const struct ks_repo *r);
 /* The kickstart `url` command: a repository named "anaconda". */
 int  pkg_add_url(struct pkg_engine *e, const struct ks_url *u);

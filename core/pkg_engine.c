@@ -11,6 +11,7 @@
 #include "core/base/log.h"
 #include "core/base/util.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,15 +22,34 @@
 #include <solv/poolarch.h>
 #include <solv/repo.h>
 
+char *pkg_cachedir(const char *given, const char *workdir)
+{
+    if (!given && !workdir) {
+        log_fail("no package cache: neither --cache nor a work directory given");
+        return NULL;
+    }
+    char *dir = given ? xstrdup(given) : path_join(workdir, "cache");
+    if (mkdir_p(dir, 0755) < 0) {
+        log_fail("cannot create the package cache %s: %s", dir, strerror(errno));
+        free(dir);
+        return NULL;
+    }
+    return dir;
+}
+
 struct pkg_engine *pkg_engine_new(const struct pkg_engine_opts *o)
 {
+    if (!o || !o->cachedir || !*o->cachedir) {
+        log_fail("the package engine needs a cache directory (pkg_engine_opts.cachedir)");
+        return NULL;
+    }
     struct pkg_engine *e = xcalloc(1, sizeof *e);
-    e->cachedir = xstrdup(o && o->cachedir ? o->cachedir : "/var/cache/kscreate");
-    e->arch = xstrdup(o && o->arch ? o->arch : "x86_64");
-    e->releasever = o && o->releasever ? xstrdup(o->releasever) : NULL;
-    e->cacheonly = o && o->cacheonly;
-    e->parallel = o && o->parallel > 0 ? o->parallel : 4;
-    e->verify_level = o && o->pkgverify_level ? pkg_verify_level_parse(o->pkgverify_level) : 1;
+    e->cachedir = xstrdup(o->cachedir);
+    e->arch = xstrdup(o->arch ? o->arch : "x86_64");
+    e->releasever = o->releasever ? xstrdup(o->releasever) : NULL;
+    e->cacheonly = o->cacheonly;
+    e->parallel = o->parallel > 0 ? o->parallel : 4;
+    e->verify_level = o->pkgverify_level ? pkg_verify_level_parse(o->pkgverify_level) : 1;
     if (e->verify_level < 0)
         e->verify_level = 1;
     e->pool = pool_create();

@@ -10,21 +10,67 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+/* the first is the default */
 static const char *const compressors[] = { "xz", "zstd", "lz4", "lzo", "gzip", "lzma", NULL };
 
-bool squashfs_compressor_valid(const char *name)
+void squashfs_comp_init(struct squashfs_comp *c)
 {
-    if (!name)
-        return false;
-    if (!strcmp(name, "none"))
-        return true;
-    for (int i = 0; compressors[i]; i++)
+    c->type = compressors[0];
+    c->args[0] = 0;
+}
+
+int squashfs_comp_parse(struct squashfs_comp *c, const char *spec, char *err, size_t errlen)
+{
+    while (*spec == ' ')
+        spec++;
+    size_t n = strcspn(spec, " ");
+    const char *args = spec[n] ? spec + n + 1 : "";
+    char *name = xstrndup(spec, n);
+    const char *type = NULL, *pre = "";
+    bool none = !strcasecmp(name, "none");
+    if (!strcmp(name, "xz1m")) {
+        type = compressors[0];
+        pre = "-b 1M -Xdict-size 1M";
+    }
+    for (size_t i = 0; compressors[i] && !type && !none; i++)
         if (!strcmp(name, compressors[i]))
-            return true;
-    return false;
+            type = compressors[i];
+    bool known = type || none;
+    if (!known)
+        snprintf(err, errlen, "unknown --compression-type '%s' (xz, zstd, lz4, lzo, gzip, lzma, or "
+                              "None to keep the --base-on image's)", name);
+    free(name);
+    if (!known)
+        return -1;
+    if (none)
+        args = "";
+    struct squashfs_comp out = { .type = type };
+    int len = snprintf(out.args, sizeof out.args, "%s%s%s", pre, *pre && *args ? " " : "", args);
+    if (len < 0 || (size_t)len >= sizeof out.args) {
+        snprintf(err, errlen, "--compression-type arguments are too long (at most %zu characters)",
+                 sizeof out.args - 1);
+        return -1;
+    }
+    *c = out;
+    return 0;
+}
+
+bool squashfs_comp_resolve(struct squashfs_comp *c, const char *image)
+{
+    if (c->type)
+        return false;
+    if (!image) {
+        squashfs_comp_init(c);
+        return false;
+    }
+    const char *found = squashfs_image_compressor(image);
+    c->type = found ? found : "gzip";
+    c->args[0] = 0;
+    return found != NULL;
 }
 
 const char *squashfs_image_compressor(const char *image)
@@ -48,10 +94,13 @@ int squashfs_make(const char *srcdir, const char *image, const struct squashfs_o
     struct squashfs_opts def = { 0 };
     if (!opts)
         opts = &def;
-    const char *comp = opts->compression && *opts->compression ? opts->compression : "xz";
-    bool uncompressed = opts->uncompressed || !strcmp(comp, "none");
-    if (!squashfs_compressor_valid(comp))
-        return log_fail("unknown squashfs compressor '%s' (use xz, zstd, lz4, lzo or gzip)", comp);
+    struct squashfs_comp dcomp;
+    squashfs_comp_init(&dcomp);
+    const struct squashfs_comp *c = opts->comp ? opts->comp : &dcomp;
+    const char *comp = c->type;
+    bool uncompressed = opts->uncompressed;
+    if (!comp && !uncompressed)
+        return log_fail("squashfs compressor None was not resolved (squashfs_comp_resolve)");
     if (!is_dir(srcdir))
         return log_fail("squashfs source %s is not a directory", srcdir);
 
@@ -80,8 +129,8 @@ int squashfs_make(const char *srcdir, const char *image, const struct squashfs_o
     } else {
         strv_push(&av, "-comp");
         strv_push(&av, comp);
-        if (opts->comp_args) {
-            args_copy = xstrdup(opts->comp_args);
+        if (c->args[0]) {
+            args_copy = xstrdup(c->args);
             char *save = NULL;
             for (char *t = strtok_r(args_copy, " \t\n", &save); t; t = strtok_r(NULL, " \t\n", &save))
                 strv_push(&av, t);

@@ -35,6 +35,30 @@ char *stage_syslinux_file(const char *root, const char *file)
     return NULL;
 }
 
+int stage_isolinux_files(const char *root, const char *stagedir, const struct stage_file *files, size_t n,
+                         const char *where, const char *packages)
+{
+    int optional = 0;
+    for (size_t i = 0; i < n; i++) {
+        char *src = stage_syslinux_file(root, files[i].name);
+        if (!src) {
+            if (files[i].required)
+                return log_fail("%s is not in %s (/usr/share/syslinux): add 'syslinux' to %s", files[i].name,
+                                where, packages);
+            continue;
+        }
+        char *rel = xasprintf("isolinux/%s", files[i].name);
+        int rc = stage_copy(src, stagedir, rel, 0644);
+        free(rel);
+        free(src);
+        if (rc < 0)
+            return -1;
+        if (!files[i].required)
+            optional++;
+    }
+    return optional;
+}
+
 char *stage_efi_vendor(const char *root)
 {
     char *efiroot = path_join(root, "boot/efi/EFI");

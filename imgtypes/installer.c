@@ -55,14 +55,19 @@
 #define STAGE2_ON_ISO "images/install.img"
 #define DRACUT_CONF "etc/dracut.conf.d/99-kscreate-installer.conf"
 
-static struct installer_opts g_opts;
-
-void installer_set_options(const struct installer_opts *o)
+void installer_opts_init(struct installer_opts *o)
 {
-    if (o)
-        g_opts = *o;
-    else
-        memset(&g_opts, 0, sizeof g_opts);
+    *o = (struct installer_opts){ 0 };
+    squashfs_comp_init(&o->comp);
+}
+
+int installer_opts_check(const struct installer_opts *o, char *err, size_t errlen)
+{
+    if (o->target_ks && access(o->target_ks, R_OK) < 0) {
+        snprintf(err, errlen, "cannot read the target kickstart %s", o->target_ks);
+        return -1;
+    }
+    return 0;
 }
 
 struct inst_state {
@@ -211,21 +216,17 @@ static int prepare_target(struct creator *cr, struct inst_state *st)
         return -1;
     int rc = -1;
     struct pkg_engine *eng = NULL;
-    char *cache = cr->cachedir ? xstrdup(cr->cachedir) : path_join(cr->workdir, "cache");
     if (ks->n_repos == 0 && !ks->url.seen) {
         log_fail("%s: the target kickstart has no repositories: add a 'repo' or 'url' command", path);
         goto out;
     }
-    mkdir_p(cache, 0755);
     struct pkg_engine_opts eo = { 0 };
-    eo.cachedir = cache;
+    eo.cachedir = cr->cachedir;
     eo.releasever = cr->releasever;
     eo.cacheonly = cr->cacheonly;
     eng = pkg_engine_new(&eo);
-    if (!eng) {
-        log_fail("cannot set up the package engine");
+    if (!eng)
         goto out;
-    }
     for (size_t i = 0; i < ks->n_repos; i++) {
         if (pkg_add_repo(eng, &ks->repos[i]) < 0)
             goto out;
@@ -277,7 +278,6 @@ static int prepare_target(struct creator *cr, struct inst_state *st)
 out:
     if (eng)
         pkg_engine_free(eng);
-    free(cache);
     ks_free(ks);
     return rc;
 }
@@ -290,7 +290,7 @@ static int inst_mount(struct creator *cr)
 {
     struct inst_state *st = xcalloc(1, sizeof *st);
     cr->priv = st;
-    st->o = g_opts;
+    st->o = *(const struct installer_opts *)cr->type_opts;
     st->timestamp = (long long)time(NULL);
     if (iso_check_volid(cr->fslabel) < 0)
         return -1;
@@ -422,25 +422,13 @@ static char *os_release(const char *root, const char *var)
 
 static int stage_isolinux(struct creator *cr, struct inst_state *st)
 {
-    static const struct { const char *name; bool required; } files[] = {
+    static const struct stage_file files[] = {
         { "isolinux.bin", true }, { "ldlinux.c32", true }, { "libcom32.c32", true },
         { "libutil.c32", true },  { "vesamenu.c32", true }, { "memdisk", false },
     };
-    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
-        char *src = stage_syslinux_file(cr->instroot, files[i].name);
-        if (!src) {
-            if (files[i].required)
-                return log_fail("%s is not in the installer runtime (/usr/share/syslinux): add "
-                                "'syslinux' to the runtime %%packages", files[i].name);
-            continue;
-        }
-        char *rel = xasprintf("isolinux/%s", files[i].name);
-        int rc = stage_copy(src, cr->stagedir, rel, 0644);
-        free(rel);
-        free(src);
-        if (rc < 0)
-            return -1;
-    }
+    if (stage_isolinux_files(cr->instroot, cr->stagedir, files, sizeof files / sizeof files[0],
+                             "the installer runtime", "the runtime %packages") < 0)
+        return -1;
     char *mbr = stage_syslinux_file(cr->instroot, "isohdpfx.bin");
     if (mbr) {
         free(st->mbr);
@@ -688,8 +676,9 @@ static int inst_stage(struct creator *cr)
 
     /* install.img: squashfs of the runtime root (/proc, /sys, /dev, /run are
      * empty mount points again) */
-    struct squashfs_opts so = { .compression = cr->compression, .comp_args = cr->compression_args,
-                                .uncompressed = cr->skip_compression };
+    struct squashfs_comp comp = st->o.comp;
+    squashfs_comp_resolve(&comp, NULL);   /* None: nothing to keep, the default */
+    struct squashfs_opts so = { .comp = &comp, .uncompressed = st->o.skip_compression };
     if (squashfs_make(cr->instroot, img, &so) < 0)
         goto out;
     log_info("images/install.img written (%.1f s)", now_seconds() - t0);

@@ -3,14 +3,17 @@
  *
  * The creator's kickstart (-c) is the RUNTIME kickstart: the packages of the
  * installer environment that becomes images/install.img.  The options below
- * come from the tool (tools/installer-creator.c) before creator_create().
+ * come from the tool (tools/installer-creator.c) through creator.type_opts
+ * (installer_opts_init: the defaults, installer_opts_check: validation).
  */
 #ifndef KSC_INSTALLER_H
 #define KSC_INSTALLER_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "core/imgtype.h"
+#include "core/squashfs.h"
 
 extern const struct imgtype imgtype_installer;
 
@@ -22,10 +25,16 @@ struct installer_opts {
     const char *version;     /* default --releasever or os-release VERSION_ID */
     const char *variant;     /* default "Everything" with a repository, else none */
     const char *bugurl;
+    struct squashfs_comp comp; /* --compression-type of images/install.img (xz) */
+    bool skip_compression;     /* install.img uncompressed */
 };
 
-/* Set the options for the next build (strings are referenced, not copied). */
-void installer_set_options(const struct installer_opts *o);
+/* The defaults: no target kickstart, no repository, no PXE tree, xz. */
+void installer_opts_init(struct installer_opts *o);
+
+/* 0, or -1 with the reason in ERR (ERRLEN bytes): the target kickstart must
+ * be readable. */
+int installer_opts_check(const struct installer_opts *o, char *err, size_t errlen);
 
 /* The kernel arguments of the media: inst.stage2=hd:LABEL=<volid> (udev-escaped),
  * inst.ks=hd:LABEL=<volid>:/ks.cfg when WITH_KS, then EXTRA.  malloc'd. */

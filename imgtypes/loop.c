@@ -20,6 +20,11 @@
 #include <string.h>
 #include <unistd.h>
 
+void loop_opts_init(struct loop_opts *o)
+{
+    *o = (struct loop_opts){ .skip_minimize = false };
+}
+
 struct loop_state {
     char *image;
     const char *fstype;
@@ -90,7 +95,8 @@ static int loop_stage(struct creator *cr)
     struct loop_state *st = cr->priv;
     if (fs_check(st->image, st->fstype) < 0)
         return -1;
-    if (!cr->skip_minimize && str_startswith(st->fstype, "ext") && fs_minimize(st->image, NULL) < 0)
+    const struct loop_opts *o = cr->type_opts;
+    if (!o->skip_minimize && str_startswith(st->fstype, "ext") && fs_minimize(st->image, NULL) < 0)
         return -1;
     char *dst = xasprintf("%s/%s.img", cr->outdir, cr->name);
     char *tmp = xasprintf("%s.part", dst);

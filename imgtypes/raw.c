@@ -72,25 +72,56 @@ static int read_uuid(const char *dev, char *out, size_t len)
     return 0;
 }
 
+void raw_opts_init(struct raw_opts *o)
+{
+    *o = (struct raw_opts){ .format = "raw", .libvirt_xml = true, .vcpu = 1, .vmem_mib = 512 };
+}
+
+int raw_opts_check(const struct raw_opts *o, char *err, size_t errlen)
+{
+    enum part_label lb;
+    if (!o->format || !vm_format_valid(o->format))
+        snprintf(err, errlen, "unknown format '%s' (raw, raw.xz, qcow2, vmdk, vdi, vhdx)",
+                 o->format ? o->format : "");
+    else if (o->disklabel && part_label_parse(o->disklabel, &lb) < 0)
+        snprintf(err, errlen, "--disklabel: expected gpt or msdos, got '%s'", o->disklabel);
+    else if (o->overlay && strcmp(o->format, "qcow2"))
+        snprintf(err, errlen, "--overlay needs --format qcow2");
+    else if (o->vmem_mib < 16)
+        snprintf(err, errlen, "--vmem: expected a number >= 16, got '%ld'", o->vmem_mib);
+    else if (o->vcpu < 1)
+        snprintf(err, errlen, "--vcpu: expected a number >= 1, got '%d'", o->vcpu);
+    else if (o->disk_mib != 0 && o->disk_mib < 4)
+        snprintf(err, errlen, "--disk-size: expected a number >= 4, got '%ld'", o->disk_mib);
+    else
+        return 0;
+    return -1;
+}
+
+static const struct raw_opts *opts(const struct creator *cr)
+{
+    return cr->type_opts;
+}
+
 /* Options the planner takes from the kickstart and the tool. */
-static int plan_opts(const struct kickstart *ks, struct part_plan_opts *po)
+static int plan_opts(const struct kickstart *ks, const struct raw_opts *o, struct part_plan_opts *po)
 {
     memset(po, 0, sizeof *po);
     po->label = PART_LABEL_GPT;
-    const char *dl = disk_image_opts.disklabel;
+    const char *dl = o->disklabel;
     if (!dl && ks->clearpart.seen && ks->clearpart.disklabel && *ks->clearpart.disklabel)
         dl = ks->clearpart.disklabel;
     if (dl && part_label_parse(dl, &po->label) < 0) {
-        if (!disk_image_opts.disklabel && ks->clearpart.loc.file)
+        if (!o->disklabel && ks->clearpart.loc.file)
             return log_fail("%s:%d: clearpart --disklabel=%s: expected gpt or msdos", ks->clearpart.loc.file,
                             ks->clearpart.loc.line, dl);
         return log_fail("unknown disk label '%s': expected gpt or msdos", dl);
     }
-    po->bios = !disk_image_opts.no_bios;
-    po->uefi = !disk_image_opts.no_uefi && po->label == PART_LABEL_GPT;
+    po->bios = !o->no_bios;
+    po->uefi = !o->no_uefi && po->label == PART_LABEL_GPT;
     po->reqpart = ks->reqpart.seen || strv_contains(&ks->ignored, "reqpart");
     po->reqpart_add_boot = ks->reqpart.seen && ks->reqpart.add_boot;
-    po->disk_bytes = (uint64_t)(disk_image_opts.disk_mib > 0 ? disk_image_opts.disk_mib : 0) * PART_MIB;
+    po->disk_bytes = (uint64_t)(o->disk_mib > 0 ? o->disk_mib : 0) * PART_MIB;
     if (ks->bootloader.seen && ks->bootloader.boot_drive && *ks->bootloader.boot_drive)
         po->boot_drive = ks->bootloader.boot_drive;
     return 0;
@@ -98,10 +129,10 @@ static int plan_opts(const struct kickstart *ks, struct part_plan_opts *po)
 
 /* Validate the kickstart's partitioning without writing anything (used by the
  * tools right after parsing, and by mount_instroot). */
-int raw_plan_check(const struct kickstart *ks, struct part_layout **out)
+int raw_plan_check(const struct kickstart *ks, const struct raw_opts *o, struct part_layout **out)
 {
     struct part_plan_opts po;
-    if (plan_opts(ks, &po) < 0)
+    if (plan_opts(ks, o, &po) < 0)
         return -1;
     struct part_layout *l = NULL;
     if (part_plan(ks, &po, &l) < 0)
@@ -151,14 +182,18 @@ static int raw_mount(struct creator *cr)
 {
     struct raw_state *st = xcalloc(1, sizeof *st);
     cr->priv = st;
-    if (raw_plan_check(cr->ks, &st->layout) < 0)
+    const struct raw_opts *o = opts(cr);
+    char err[256];
+    if (raw_opts_check(o, err, sizeof err) < 0)
+        return log_fail("%s", err);
+    if (raw_plan_check(cr->ks, o, &st->layout) < 0)
         return -1;
     struct part_layout *l = st->layout;
     char *desc = part_describe(l);
     log_info("Disk layout:\n%s", desc);
     free(desc);
-    st->bios = !disk_image_opts.no_bios;
-    st->uefi = !disk_image_opts.no_uefi && part_find(l, "/boot/efi");
+    st->bios = !o->no_bios;
+    st->uefi = !o->no_uefi && part_find(l, "/boot/efi");
 
     st->disk_paths = xcalloc(l->ndisks + 1, sizeof *st->disk_paths);
     for (size_t d = 0; d < l->ndisks; d++) {
@@ -240,7 +275,7 @@ static int raw_bootconfig(struct creator *cr)
     bo.timeout = cr->bootloader_timeout;
     bo.bios = st->bios;
     bo.uefi = st->uefi;
-    bo.want_extlinux = disk_image_opts.extlinux || cr->ks->bootloader.extlinux;
+    bo.want_extlinux = opts(cr)->extlinux || cr->ks->bootloader.extlinux;
     struct part_spec *fsboot = bootp ? bootp : rootp;
     bo.boot_dev = st->loopdev[fsboot - l->parts];
     struct bootdisk_result res;
@@ -315,12 +350,8 @@ static int raw_stage(struct creator *cr)
 {
     struct raw_state *st = cr->priv;
     struct part_layout *l = st->layout;
-    const struct disk_image_opts *o = &disk_image_opts;
-    const char *format = o->format ? o->format : "raw";
-    if (!vm_format_valid(format)) {
-        raw_free(cr);
-        return log_fail("unknown disk format '%s' (raw, raw.xz, qcow2, vmdk, vdi, vhdx)", format);
-    }
+    const struct raw_opts *o = opts(cr);
+    const char *format = o->format;   /* raw_opts_check'ed at mount */
     bool compress = o->compress;
     if (!strcmp(format, "raw") && compress)
         format = "raw.xz";
@@ -363,16 +394,12 @@ static int raw_stage(struct creator *cr)
         }
     }
     if (rc == 0 && o->overlay) {
-        if (strcmp(format, "qcow2")) {
-            rc = log_fail("--overlay needs --format qcow2");
-        } else {
-            char *ov = strchr(o->overlay, '/') ? xstrdup(o->overlay) : xasprintf("%s/%s", cr->outdir, o->overlay);
-            if (vm_qcow2_overlay(outs[0], ov) < 0)
-                rc = -1;
-            else
-                creator_add_artifact(cr, ov);
-            free(ov);
-        }
+        char *ov = strchr(o->overlay, '/') ? xstrdup(o->overlay) : xasprintf("%s/%s", cr->outdir, o->overlay);
+        if (vm_qcow2_overlay(outs[0], ov) < 0)
+            rc = -1;
+        else
+            creator_add_artifact(cr, ov);
+        free(ov);
     }
     if (rc == 0 && o->libvirt_xml && strcmp(format, "raw.xz")) {
         char *xml = xasprintf("%s/%s.xml", cr->outdir, cr->name);
@@ -381,8 +408,7 @@ static int raw_stage(struct creator *cr)
         if (o->version || o->release)
             desc = xasprintf("%s%s%s%s%s", cr->name, o->version ? " version " : "", o->version ? o->version : "",
                              o->release ? " release " : "", o->release ? o->release : "");
-        int xr = libvirt_write_xml(xml, cr->name, desc, o->vmem_mib > 0 ? o->vmem_mib : 512,
-                                   o->vcpu > 0 ? o->vcpu : 1, uefi, vd, l->ndisks);
+        int xr = libvirt_write_xml(xml, cr->name, desc, o->vmem_mib, o->vcpu, uefi, vd, l->ndisks);
         free(desc);
         if (xr < 0)
             rc = -1;
@@ -400,8 +426,6 @@ static int raw_stage(struct creator *cr)
     raw_free(cr);
     return rc;
 }
-
-struct disk_image_opts disk_image_opts = { .format = "raw", .libvirt_xml = true, .vcpu = 1, .vmem_mib = 512 };
 
 const struct imgtype imgtype_raw = {
     .name = "raw",

@@ -1,19 +1,21 @@
 /* raw.h - the partitioned disk image type (imgtypes/raw.c) and its options.
  *
- * appliance-creator (and image-creator --image-type raw) set the options
- * before creator_create(); raw_plan_check() validates a kickstart's
+ * appliance-creator (and image-creator --image-type raw) fill a struct
+ * raw_opts (raw_opts_init: the defaults, raw_opts_check: validation) and
+ * point creator.type_opts at it; raw_plan_check() validates a kickstart's
  * partitioning against them without writing anything.
  */
 #ifndef KSC_IMGTYPES_RAW_H
 #define KSC_IMGTYPES_RAW_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "core/imgtype.h"
 
 extern const struct imgtype imgtype_raw;
 
-struct disk_image_opts {
+struct raw_opts {
     const char *format;        /* raw (default), qcow2, vmdk, vdi, vhdx, raw.xz */
     bool compress;             /* qcow2: compressed clusters; raw: raw.xz */
     const char *checksum;      /* NULL, or "sha256"/"sha512"/"md5": ARTIFACT.<algo> files */
@@ -29,12 +31,17 @@ struct disk_image_opts {
     const char *version, *release;  /* appliance-creator --version/--release (metadata) */
 };
 
-extern struct disk_image_opts disk_image_opts;
+/* The defaults: raw, libvirt XML, 1 vCPU, 512 MiB, BIOS and UEFI. */
+void raw_opts_init(struct raw_opts *o);
+
+/* 0, or -1 with the reason in ERR (ERRLEN bytes): a known format and disk
+ * label, --overlay only with qcow2, vmem >= 16, vcpu >= 1, disk_mib 0 or >= 4. */
+int raw_opts_check(const struct raw_opts *o, char *err, size_t errlen);
 
 struct kickstart;
 struct part_layout;
-/* Validate the kickstart's partitioning with the options above
- * without writing anything; the layout is returned when out is non-NULL. */
-int raw_plan_check(const struct kickstart *ks, struct part_layout **out);
+/* Validate the kickstart's partitioning with the options O without writing
+ * anything; the layout is returned when out is non-NULL. */
+int raw_plan_check(const struct kickstart *ks, const struct raw_opts *o, struct part_layout **out);
 
 #endif

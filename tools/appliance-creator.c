@@ -5,24 +5,20 @@
  * whose partitioning cannot work: checked before anything is written).
  */
 #define _GNU_SOURCE
-#include "core/base/cleanup.h"
+#include "core/cli_common.h"
 #include "core/creator.h"
 #include "core/base/log.h"
-#include "core/partition.h"
 #include "core/base/util.h"
-#include "core/vmformat.h"
 #include "imgtypes/raw.h"
 #include "imgtypes/registry.h"
 
 #include <getopt.h>
+#include <limits.h>
 #include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-#define KSC_VERSION "0.1"
-
 
 static void usage(FILE *f, const char *prog)
 {
@@ -70,8 +66,7 @@ static void usage(FILE *f, const char *prog)
 
 enum {
     OPT_VERSION = 256, OPT_RELEASE, OPT_COMPRESS, OPT_CHECKSUM, OPT_BMAP, OPT_VMEM, OPT_VCPU, OPT_NOXML,
-    OPT_OVERLAY, OPT_DISKLABEL, OPT_DISKSIZE, OPT_NOBIOS, OPT_NOUEFI, OPT_EXTLINUX, OPT_TITLE, OPT_RELEASEVER,
-    OPT_CACHE, OPT_CACHEONLY, OPT_NOCLEANUP, OPT_LOGFILE, OPT_TOOLVERSION,
+    OPT_OVERLAY, OPT_DISKLABEL, OPT_DISKSIZE, OPT_NOBIOS, OPT_NOUEFI, OPT_EXTLINUX,
 };
 
 static const struct option long_opts[] = {
@@ -93,29 +88,19 @@ static const struct option long_opts[] = {
     { "no-bios", no_argument, NULL, OPT_NOBIOS },
     { "no-uefi", no_argument, NULL, OPT_NOUEFI },
     { "extlinux", no_argument, NULL, OPT_EXTLINUX },
-    { "title", required_argument, NULL, OPT_TITLE },
-    { "releasever", required_argument, NULL, OPT_RELEASEVER },
-    { "tmpdir", required_argument, NULL, 't' },
     { "outdir", required_argument, NULL, 'o' },
-    { "output", required_argument, NULL, 'o' },
-    { "cache", required_argument, NULL, OPT_CACHE },
-    { "cacheonly", no_argument, NULL, OPT_CACHEONLY },
-    { "nocleanup", no_argument, NULL, OPT_NOCLEANUP },
-    { "debug", no_argument, NULL, 'd' },
-    { "verbose", no_argument, NULL, 'v' },
-    { "quiet", no_argument, NULL, 'q' },
-    { "logfile", required_argument, NULL, OPT_LOGFILE },
-    { "help", no_argument, NULL, 'h' },
-    { "tool-version", no_argument, NULL, OPT_TOOLVERSION },
+    CLI_COMMON_OPTIONS,
+    CLI_OPTION_VERSION("tool-version"),
     { NULL, 0, NULL, 0 },
 };
 
-static int parse_long(const char *prog, const char *opt, const char *s, long min, long *out)
+/* a number for OPT; its range is raw_opts_check's */
+static int parse_long(const struct cli_common *cc, const char *opt, const char *s, long *out)
 {
     char *end;
     long v = strtol(s, &end, 10);
-    if (!*s || *end || v < min) {
-        fprintf(stderr, "%s: %s: expected a number >= %ld, got '%s'\n", prog, opt, min, s);
+    if (!*s || *end) {
+        cli_usage_error(cc, "%s: expected a number, got '%s'", opt, s);
         return -1;
     }
     *out = v;
@@ -128,97 +113,69 @@ int main(int argc, char **argv)
     struct creator cr;
     memset(&cr, 0, sizeof cr);
     cr.type = &imgtype_raw;
-    struct disk_image_opts *o = &disk_image_opts;
-    enum log_level level = LOG_INFO;
-    const char *logfile = NULL;
+    struct raw_opts ro;
+    raw_opts_init(&ro);
+    struct raw_opts *o = &ro;
+    cr.type_opts = o;
+    struct cli_common cc;
+    cli_common_init(&cc, prog, usage);
     long num;
-    int c;
+    char err[256];
+    int c, r;
 
-    while ((c = getopt_long(argc, argv, "c:n:f:t:o:dvqh", long_opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "c:n:f:" CLI_COMMON_SHORT, long_opts, NULL)) != -1) {
         switch (c) {
         case 'c': cr.ksfile = optarg; break;
         case 'n': cr.name = xstrdup(optarg); break;
         case OPT_VERSION: o->version = optarg; break;
         case OPT_RELEASE: o->release = optarg; break;
-        case 'f':
-            if (!vm_format_valid(optarg)) {
-                fprintf(stderr, "%s: unknown format '%s' (raw, raw.xz, qcow2, vmdk, vdi, vhdx)\n", prog, optarg);
-                return 2;
-            }
-            o->format = optarg;
-            break;
+        case 'f': o->format = optarg; break;
         case OPT_COMPRESS: o->compress = true; break;
         case OPT_CHECKSUM: o->checksum = optarg ? optarg : "sha256"; break;
         case OPT_BMAP: o->bmap = true; break;
         case OPT_VMEM:
-            if (parse_long(prog, "--vmem", optarg, 16, &num) < 0)
+            if (parse_long(&cc, "--vmem", optarg, &num) < 0)
                 return 2;
             o->vmem_mib = num;
             break;
         case OPT_VCPU:
-            if (parse_long(prog, "--vcpu", optarg, 1, &num) < 0)
+            if (parse_long(&cc, "--vcpu", optarg, &num) < 0)
                 return 2;
-            o->vcpu = (int)num;
+            o->vcpu = num > INT_MAX ? INT_MAX : num < INT_MIN ? INT_MIN : (int)num;
             break;
         case OPT_NOXML: o->libvirt_xml = false; break;
         case OPT_OVERLAY: o->overlay = optarg; break;
-        case OPT_DISKLABEL: {
-            enum part_label lb;
-            if (part_label_parse(optarg, &lb) < 0) {
-                fprintf(stderr, "%s: --disklabel: expected gpt or msdos, got '%s'\n", prog, optarg);
-                return 2;
-            }
-            o->disklabel = optarg;
-            break;
-        }
+        case OPT_DISKLABEL: o->disklabel = optarg; break;
         case OPT_DISKSIZE:
-            if (parse_long(prog, "--disk-size", optarg, 4, &num) < 0)
+            if (parse_long(&cc, "--disk-size", optarg, &num) < 0)
                 return 2;
             o->disk_mib = num;
             break;
         case OPT_NOBIOS: o->no_bios = true; break;
         case OPT_NOUEFI: o->no_uefi = true; break;
         case OPT_EXTLINUX: o->extlinux = true; break;
-        case OPT_TITLE: cr.title = xstrdup(optarg); break;
-        case OPT_RELEASEVER: cr.releasever = xstrdup(optarg); break;
-        case 't': cr.tmpdir_parent = optarg; break;
-        case 'o': cr.outdir = optarg; break;
-        case OPT_CACHE: cr.cachedir = optarg; break;
-        case OPT_CACHEONLY: cr.cacheonly = true; break;
-        case OPT_NOCLEANUP: cr.nocleanup = true; break;
-        case 'd': level = LOG_DEBUG; break;
-        case 'v': if (level > LOG_VERBOSE) level = LOG_VERBOSE; break;
-        case 'q': level = LOG_QUIET; break;
-        case OPT_LOGFILE: logfile = optarg; break;
-        case 'h': usage(stdout, prog); return 0;
-        case OPT_TOOLVERSION: printf("%s (kscreate) %s\n", prog, KSC_VERSION); return 0;
-        default: usage(stderr, prog); return 2;
+        default:
+            if ((r = cli_common_option(&cr, &cc, c, optarg)) != CLI_CONTINUE)
+                return r;
         }
     }
-    if (optind < argc) {
-        fprintf(stderr, "%s: unexpected argument: %s\n", prog, argv[optind]);
-        return 2;
-    }
+    if (optind < argc)
+        return cli_usage_error(&cc, "unexpected argument: %s", argv[optind]);
     if (!cr.ksfile) {
-        fprintf(stderr, "%s: a kickstart file must be given with -c\n", prog);
+        cli_usage_error(&cc, "a kickstart file must be given with -c");
         usage(stderr, prog);
         return 2;
     }
-    if (o->overlay && strcmp(o->format, "qcow2")) {
-        fprintf(stderr, "%s: --overlay needs --format qcow2\n", prog);
-        return 2;
-    }
-    if (cr.name && (strchr(cr.name, '/') || strlen(cr.name) > 32)) {
-        fprintf(stderr, "%s: --name must be a file name of at most 32 characters\n", prog);
-        return 2;
-    }
+    if (raw_opts_check(o, err, sizeof err) < 0)
+        return cli_usage_error(&cc, "%s", err);
+    if (cr.name && (strchr(cr.name, '/') || strlen(cr.name) > 32))
+        return cli_usage_error(&cc, "--name must be a file name of at most 32 characters");
     if (geteuid() != 0) {
         fprintf(stderr, "%s: you must run %s as root\n", prog, prog);
         return 1;
     }
-    if (log_open(level, logfile) < 0)
+    if (cli_common_start(&cc) < 0)
         return 1;
-    cleanup_handle_signals();
 
     /* the partitioning is checked before anything (work tree, disks) exists */
     struct kickstart *ks = NULL;
@@ -226,7 +183,7 @@ int main(int argc, char **argv)
         log_close();
         return 1;
     }
-    int prc = raw_plan_check(ks, NULL);
+    int prc = raw_plan_check(ks, o, NULL);
     ks_free(ks);
     if (prc < 0) {
         log_close();

@@ -8,9 +8,9 @@
  * Exit status: 0 success, 1 failure, 2 usage error.
  */
 #define _GNU_SOURCE
-#include "core/base/cleanup.h"
+#include "core/cli_common.h"
 #include "core/creator.h"
-#include "core/base/log.h"
+#include "core/squashfs.h"
 #include "core/base/util.h"
 #include "imgtypes/installer.h"
 #include "imgtypes/registry.h"
@@ -21,8 +21,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-#define KSC_VERSION "0.1"
 
 static void usage(FILE *f, const char *prog)
 {
@@ -64,10 +62,7 @@ static void usage(FILE *f, const char *prog)
             prog);
 }
 
-enum {
-    OPT_KS = 256, OPT_WITH_REPO, OPT_PXE, OPT_VARIANT, OPT_BUGURL, OPT_TITLE, OPT_RELEASEVER,
-    OPT_COMPRESSION, OPT_CACHE, OPT_CACHEONLY, OPT_NOCLEANUP, OPT_LOGFILE, OPT_VERSION_INFO,
-};
+enum { OPT_KS = 256, OPT_WITH_REPO, OPT_PXE, OPT_VARIANT, OPT_BUGURL, OPT_COMPRESSION };
 
 static const struct option long_opts[] = {
     { "config", required_argument, NULL, 'c' },
@@ -81,20 +76,9 @@ static const struct option long_opts[] = {
     { "version", required_argument, NULL, 'V' },
     { "variant", required_argument, NULL, OPT_VARIANT },
     { "bugurl", required_argument, NULL, OPT_BUGURL },
-    { "title", required_argument, NULL, OPT_TITLE },
-    { "releasever", required_argument, NULL, OPT_RELEASEVER },
     { "compression-type", required_argument, NULL, OPT_COMPRESSION },
-    { "tmpdir", required_argument, NULL, 't' },
-    { "output", required_argument, NULL, 'o' },
-    { "cache", required_argument, NULL, OPT_CACHE },
-    { "cacheonly", no_argument, NULL, OPT_CACHEONLY },
-    { "nocleanup", no_argument, NULL, OPT_NOCLEANUP },
-    { "debug", no_argument, NULL, 'd' },
-    { "verbose", no_argument, NULL, 'v' },
-    { "quiet", no_argument, NULL, 'q' },
-    { "logfile", required_argument, NULL, OPT_LOGFILE },
-    { "help", no_argument, NULL, 'h' },
-    { "tool-version", no_argument, NULL, OPT_VERSION_INFO },
+    CLI_COMMON_OPTIONS,
+    CLI_OPTION_VERSION("tool-version"),
     { NULL, 0, NULL, 0 },
 };
 
@@ -104,12 +88,15 @@ int main(int argc, char **argv)
     struct creator cr;
     memset(&cr, 0, sizeof cr);
     cr.type = &imgtype_installer;
-    struct installer_opts io = { 0 };
-    enum log_level level = LOG_INFO;
-    const char *logfile = NULL;
-    int c;
+    struct installer_opts io;
+    installer_opts_init(&io);
+    cr.type_opts = &io;
+    struct cli_common cc;
+    cli_common_init(&cc, prog, usage);
+    char err[256];
+    int c, r;
 
-    while ((c = getopt_long(argc, argv, "c:f:n:p:V:t:o:dvqh", long_opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "c:f:n:p:V:" CLI_COMMON_SHORT, long_opts, NULL)) != -1) {
         switch (c) {
         case 'c': cr.ksfile = optarg; break;
         case OPT_KS: io.target_ks = optarg; break;
@@ -121,58 +108,34 @@ int main(int argc, char **argv)
         case 'V': io.version = optarg; break;
         case OPT_VARIANT: io.variant = optarg; break;
         case OPT_BUGURL: io.bugurl = optarg; break;
-        case OPT_TITLE: cr.title = xstrdup(optarg); break;
-        case OPT_RELEASEVER: cr.releasever = xstrdup(optarg); break;
-        case OPT_COMPRESSION: {
-            char *sp = strchr(optarg, ' ');
-            if (sp) {
-                *sp = 0;
-                cr.compression_args = sp + 1;
-            }
-            cr.compression = optarg;
+        case OPT_COMPRESSION:
+            if (squashfs_comp_parse(&io.comp, optarg, err, sizeof err) < 0)
+                return cli_usage_error(&cc, "%s", err);
             break;
-        }
-        case 't': cr.tmpdir_parent = optarg; break;
-        case 'o': cr.outdir = optarg; break;
-        case OPT_CACHE: cr.cachedir = optarg; break;
-        case OPT_CACHEONLY: cr.cacheonly = true; break;
-        case OPT_NOCLEANUP: cr.nocleanup = true; break;
-        case 'd': level = LOG_DEBUG; break;
-        case 'v': if (level > LOG_VERBOSE) level = LOG_VERBOSE; break;
-        case 'q': level = LOG_QUIET; break;
-        case OPT_LOGFILE: logfile = optarg; break;
-        case 'h': usage(stdout, prog); return 0;
-        case OPT_VERSION_INFO: printf("%s (kscreate) %s\n", prog, KSC_VERSION); return 0;
-        default: usage(stderr, prog); return 2;
+        default:
+            if ((r = cli_common_option(&cr, &cc, c, optarg)) != CLI_CONTINUE)
+                return r;
         }
     }
-    if (optind < argc) {
-        fprintf(stderr, "%s: unexpected argument: %s\n", prog, argv[optind]);
-        return 2;
-    }
+    if (optind < argc)
+        return cli_usage_error(&cc, "unexpected argument: %s", argv[optind]);
     if (!cr.ksfile) {
-        fprintf(stderr, "%s: the runtime kickstart must be given with -c\n", prog);
+        cli_usage_error(&cc, "the runtime kickstart must be given with -c");
         usage(stderr, prog);
         return 2;
     }
-    if (io.target_ks && access(io.target_ks, R_OK) < 0) {
-        fprintf(stderr, "%s: cannot read the target kickstart %s\n", prog, io.target_ks);
-        return 2;
-    }
+    if (installer_opts_check(&io, err, sizeof err) < 0)
+        return cli_usage_error(&cc, "%s", err);
     if (!cr.fslabel && io.product && (io.version || cr.releasever))
         cr.fslabel = installer_default_volid(io.product, io.version ? io.version : cr.releasever, NULL);
-    if (cr.fslabel && strlen(cr.fslabel) > 32) {
-        fprintf(stderr, "%s: the volume id may have at most 32 characters: %s\n", prog, cr.fslabel);
-        return 2;
-    }
+    if (cr.fslabel && strlen(cr.fslabel) > 32)
+        return cli_usage_error(&cc, "the volume id may have at most 32 characters: %s", cr.fslabel);
     if (geteuid() != 0) {
         fprintf(stderr, "%s: you must run %s as root\n", prog, prog);
         return 1;
     }
-    if (log_open(level, logfile) < 0)
+    if (cli_common_start(&cc) < 0)
         return 1;
-    cleanup_handle_signals();
-    installer_set_options(&io);
 
     int rc = creator_init(&cr);
     if (rc == 0)

@@ -17,6 +17,7 @@
  * Exit status: 0 success, 1 failure (last line of stderr says why), 2 usage.
  */
 #define _GNU_SOURCE
+#include "core/base/cleanup.h"
 #include "core/base/log.h"
 #include "core/base/strv.h"
 #include "core/pkg.h"
@@ -94,19 +95,25 @@ int main(int argc, char **argv)
         strv_free(&repofiles);
         return 1;
     }
-    char *tmpcache = NULL;
-    if (!cache) {
-        tmpcache = xstrdup("/tmp/ksc-resolve.XXXXXX");
-        if (!mkdtemp(tmpcache)) {
-            log_error("cannot create a temporary cache: %m");
-            return 1;
-        }
-        cache = tmpcache;
-    }
-    struct pkg_engine_opts eo = { .cachedir = cache, .arch = arch, .releasever = releasever,
-                                  .cacheonly = cacheonly, .pkgverify_level = verify };
-    struct pkg_engine *e = pkg_engine_new(&eo);
+    /* the cache default of every build (pkg_cachedir): --cache, else one in
+     * a temporary work directory, removed at the end by the cleanup registry */
+    cleanup_handle_signals();
     int rc = 1;
+    char *workdir = NULL;
+    if (!cache && !(workdir = make_tmpdir("/tmp", "ksc-resolve"))) {
+        log_error("cannot create a temporary cache: %m");
+        ks_free(ks);
+        strv_free(&repofiles);
+        return 1;
+    }
+    char *cachedir = pkg_cachedir(cache, workdir);
+    struct pkg_engine_opts eo = { .cachedir = cachedir, .arch = arch, .releasever = releasever,
+                                  .cacheonly = cacheonly, .pkgverify_level = verify };
+    struct pkg_engine *e = cachedir ? pkg_engine_new(&eo) : NULL;
+    if (!e) {
+        log_error("%s", log_failure() ? log_failure() : "cannot set up the package engine");
+        goto done;
+    }
     double t0 = now_seconds(), t1, t2, t3;
     for (size_t i = 0; i < repofiles.n; i++)
         if (pkg_add_repofile(e, repofiles.v[i]) < 0)
@@ -139,12 +146,12 @@ int main(int argc, char **argv)
     rc = 0;
 out:
     pkg_engine_free(e);
+done:
     ks_free(ks);
     strv_free(&repofiles);
-    if (tmpcache) {
-        rm_rf(tmpcache);
-        free(tmpcache);
-    }
+    free(cachedir);
+    free(workdir);
+    cleanup_release_all();
     log_close();
     return rc;
 }

@@ -6,6 +6,7 @@
  */
 #define _GNU_SOURCE
 #include "core/base/cleanup.h"
+#include "core/cli_common.h"
 #include "core/creator.h"
 #include "core/livename.h"
 #include "core/base/log.h"
@@ -21,14 +22,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <signal.h>
-#include <strings.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-#define KSC_VERSION "0.1"
 
 static void usage(FILE *f, const char *prog)
 {
@@ -105,10 +103,8 @@ static void usage(FILE *f, const char *prog)
 }
 
 enum {
-    OPT_TITLE = 256, OPT_PRODUCT, OPT_RELEASEVER, OPT_IMAGE_TYPE, OPT_COMPRESSION,
-    OPT_SKIP_MINIMIZE, OPT_CACHE, OPT_CACHEONLY, OPT_NOCLEANUP,
-    OPT_LOGFILE, OPT_VERSION, OPT_SYSLINUX, OPT_NOMACBOOT, OPT_FLAT, OPT_DRACUT_ARGS,
-    OPT_REPO, OPT_PKGVERIFY, OPT_RESULTDIR,
+    OPT_PRODUCT = 256, OPT_IMAGE_TYPE, OPT_COMPRESSION, OPT_SKIP_MINIMIZE, OPT_SYSLINUX, OPT_NOMACBOOT,
+    OPT_FLAT, OPT_DRACUT_ARGS, OPT_PKGVERIFY, OPT_RESULTDIR,
 };
 
 static const struct option long_opts[] = {
@@ -119,32 +115,52 @@ static const struct option long_opts[] = {
     { "flat-squashfs", no_argument, NULL, OPT_FLAT },
     { "dracut-conf-args", required_argument, NULL, OPT_DRACUT_ARGS },
     { "plugins", no_argument, NULL, 'p' },
-    { "repo", required_argument, NULL, OPT_REPO },
     { "pkgverify-level", required_argument, NULL, OPT_PKGVERIFY },
     { "resultdir", required_argument, NULL, OPT_RESULTDIR },
     { "fslabel", required_argument, NULL, 'f' },
     { "name", required_argument, NULL, 'n' },
-    { "title", required_argument, NULL, OPT_TITLE },
     { "product", required_argument, NULL, OPT_PRODUCT },
-    { "releasever", required_argument, NULL, OPT_RELEASEVER },
     { "image-type", required_argument, NULL, OPT_IMAGE_TYPE },
     { "compression-type", required_argument, NULL, OPT_COMPRESSION },
     { "skip-compression", no_argument, NULL, 's' },
     { "skip-minimize", no_argument, NULL, OPT_SKIP_MINIMIZE },
-    { "tmpdir", required_argument, NULL, 't' },
-    { "output", required_argument, NULL, 'o' },
-    { "cache", required_argument, NULL, OPT_CACHE },
-    { "cacheonly", no_argument, NULL, OPT_CACHEONLY },
     { "shell", no_argument, NULL, 'l' },
-    { "nocleanup", no_argument, NULL, OPT_NOCLEANUP },
-    { "debug", no_argument, NULL, 'd' },
-    { "verbose", no_argument, NULL, 'v' },
-    { "quiet", no_argument, NULL, 'q' },
-    { "logfile", required_argument, NULL, OPT_LOGFILE },
-    { "help", no_argument, NULL, 'h' },
-    { "version", no_argument, NULL, OPT_VERSION },
+    CLI_COMMON_OPTIONS,
+    CLI_OPTION_REPO,
+    CLI_OPTION_VERSION("version"),
     { NULL, 0, NULL, 0 },
 };
+
+/* The options of every type this tool makes; the chosen one is the build's. */
+struct type_options {
+    struct livecd_opts live;      /* what the command line sets */
+    struct loop_opts loop;
+    struct raw_opts raw;
+    struct installer_opts inst;
+};
+
+/* The options of type T from the parsed ones (those that apply to T). */
+static void *options_for(const struct imgtype *t, struct type_options *a)
+{
+    if (t == &imgtype_livecd)
+        return &a->live;
+    if (t == &imgtype_loop) {
+        loop_opts_init(&a->loop);
+        a->loop.skip_minimize = a->live.skip_minimize;
+        return &a->loop;
+    }
+    if (t == &imgtype_installer) {
+        installer_opts_init(&a->inst);
+        a->inst.comp = a->live.comp;
+        a->inst.skip_compression = a->live.skip_compression;
+        return &a->inst;
+    }
+    if (t == &imgtype_raw) {
+        raw_opts_init(&a->raw);
+        return &a->raw;
+    }
+    return NULL;
+}
 
 /* -l: an interactive shell in the image root, as livecd-creator gives it: the
  * host's root at /run/hostroot (not recursive), the ISO tree being staged at
@@ -181,17 +197,25 @@ static int launch_shell(struct creator *cr)
         execl("/bin/sh", "sh", "-i", (char *)NULL);
         _exit(127);
     }
+    int fork_errno = errno;
     if (pid > 0) {
+        /* registered: a SIGTERM/SIGHUP to the build, or a failure on the way
+         * out, ends the shell through the cleanup registry */
+        int pid_id = cleanup_push_pid(pid);
         int wst;
         while (waitpid(pid, &wst, 0) < 0 && errno == EINTR)
             ;
+        cleanup_forget(pid_id);
     }
     sigaction(SIGINT, &old_int, NULL);
     sigaction(SIGQUIT, &old_quit, NULL);
-    int rc = pid < 0 ? log_fail("cannot start the shell: %s", strerror(errno)) : 0;
+    int rc = pid < 0 ? log_fail("cannot start the shell: %s", strerror(fork_errno)) : 0;
     while (n > 0)
         if (mount_release(ids[--n]) < 0)
             rc = -1;
+    int sig = cleanup_interrupted();
+    if (rc == 0 && sig)
+        rc = log_fail("interrupted by signal %d", sig);
     rmdir(hostroot);
     rmdir(iso);
     free(hostroot);
@@ -206,93 +230,54 @@ static void free_names(struct creator *cr)
     cr->fslabel = cr->name = cr->title = cr->product = cr->releasever = NULL;
 }
 
-/* optparse-style usage error: message, exit status 2 */
-static int usage_error(const char *prog, const char *msg, const char *arg)
-{
-    fprintf(stderr, "%s: ", prog);
-    fprintf(stderr, msg, arg);
-    fputc('\n', stderr);
-    return 2;
-}
-
 int main(int argc, char **argv)
 {
     char *prog = basename(argv[0]);
     struct creator cr;
     memset(&cr, 0, sizeof cr);
+    struct cli_common cc;
+    cli_common_init(&cc, prog, usage);
+    struct type_options to;
+    livecd_opts_init(&to.live);
+    struct livecd_opts *lo = &to.live;
     bool as_image_creator = strcmp(prog, "image-creator") == 0;
     const char *image_type = NULL;
-    enum log_level level = LOG_INFO;
-    bool quiet = false;
-    const char *logfile = NULL;
-    bool shell = false;
-    int c;
+    bool shell = false, plugins = false;
+    char err[256];
+    int c, r;
 
-    while ((c = getopt_long(argc, argv, "c:b:f:n:t:o:pldvqsh", long_opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "c:b:f:n:pls" CLI_COMMON_SHORT, long_opts, NULL)) != -1) {
         switch (c) {
         case 'c': cr.ksfile = optarg; break;
-        case 'b': cr.base_on = optarg; break;
+        case 'b': lo->base_on = optarg; break;
         case 'f': free(cr.fslabel); cr.fslabel = xstrdup(optarg); break;
         case 'n': free(cr.fslabel); cr.fslabel = xstrdup(optarg); break;  /* upstream: same as -f */
-        case OPT_TITLE: cr.title = xstrdup(optarg); break;
         case OPT_PRODUCT: cr.product = xstrdup(optarg); break;
-        case OPT_RELEASEVER: cr.releasever = xstrdup(optarg); break;
-        case OPT_SYSLINUX: cr.syslinux = true; break;
-        case OPT_NOMACBOOT: cr.nomacboot = true; break;
-        case OPT_FLAT: cr.flat_squashfs = true; break;
-        case OPT_DRACUT_ARGS: cr.dracut_conf_args = optarg; break;
-        case 'p': cr.plugins = true; break;
-        case OPT_REPO: cr.repo_path = optarg; break;
+        case OPT_SYSLINUX: lo->syslinux = true; break;
+        case OPT_NOMACBOOT: lo->nomacboot = true; break;
+        case OPT_FLAT: lo->flat_squashfs = true; break;
+        case OPT_DRACUT_ARGS: lo->dracut_conf_args = optarg; break;
+        case 'p': plugins = true; break;
         case OPT_PKGVERIFY:
             if (strcmp(optarg, "all") && strcmp(optarg, "signature") && strcmp(optarg, "digest") &&
                 strcmp(optarg, "none"))
-                return usage_error(prog, "option --pkgverify-level: invalid choice: '%s' (choose "
-                                         "from 'all', 'signature', 'digest', 'none')", optarg);
+                return cli_usage_error(&cc, "option --pkgverify-level: invalid choice: '%s' (choose "
+                                            "from 'all', 'signature', 'digest', 'none')", optarg);
             cr.pkgverify_level = optarg;
             break;
         case OPT_RESULTDIR: cr.resultdir = optarg; break;
         case OPT_IMAGE_TYPE: image_type = optarg; break;
-        case OPT_COMPRESSION: {
-            /* "TYPE" or "TYPE ARGS..." as upstream; xz1m is a shorthand */
-            char *arg = optarg;
-            while (*arg == ' ')
-                arg++;
-            char *sp = strchr(arg, ' ');
-            if (sp) {
-                *sp = 0;
-                cr.compression_args = sp + 1;
-            }
-            if (!strcmp(arg, "xz1m")) {
-                arg = "xz";
-                cr.compression_args = cr.compression_args
-                    ? xasprintf("-b 1M -Xdict-size 1M %s", cr.compression_args)
-                    : "-b 1M -Xdict-size 1M";
-            }
-            /* 'None': read the type from the --base-on image (upstream's help) */
-            cr.compression_from_base = !strcasecmp(arg, "none");
-            if (!cr.compression_from_base && (!squashfs_compressor_valid(arg) || !strcmp(arg, "none")))
-                return usage_error(prog, "unknown --compression-type '%s' (xz, zstd, lz4, lzo, gzip, "
-                                         "lzma, or None to keep the --base-on image's)", arg);
-            cr.compression = cr.compression_from_base ? NULL : arg;
-            if (cr.compression_from_base)
-                cr.compression_args = NULL;
+        case OPT_COMPRESSION:
+            /* "TYPE [ARGS...]" as upstream (squashfs.h) */
+            if (squashfs_comp_parse(&lo->comp, optarg, err, sizeof err) < 0)
+                return cli_usage_error(&cc, "%s", err);
             break;
-        }
-        case 's': cr.skip_compression = true; break;
-        case OPT_SKIP_MINIMIZE: cr.skip_minimize = true; break;
-        case 't': cr.tmpdir_parent = optarg; break;
-        case 'o': cr.outdir = optarg; break;
-        case OPT_CACHE: cr.cachedir = optarg; break;
-        case OPT_CACHEONLY: cr.cacheonly = true; break;
+        case 's': lo->skip_compression = true; break;
+        case OPT_SKIP_MINIMIZE: lo->skip_minimize = true; break;
         case 'l': shell = true; break;
-        case OPT_NOCLEANUP: cr.nocleanup = true; break;
-        case 'd': level = LOG_DEBUG; break;
-        case 'v': if (level > LOG_VERBOSE) level = LOG_VERBOSE; break;
-        case 'q': quiet = true; break;
-        case OPT_LOGFILE: logfile = optarg; break;
-        case 'h': usage(stdout, prog); return 0;
-        case OPT_VERSION: printf("%s (kscreate) %s\n", prog, KSC_VERSION); return 0;
-        default: usage(stderr, prog); return 2;
+        default:
+            if ((r = cli_common_option(&cr, &cc, c, optarg)) != CLI_CONTINUE)
+                return r;
         }
     }
     /* image-creator compatibility: the last argument is the kickstart */
@@ -301,7 +286,7 @@ int main(int argc, char **argv)
     else if (optind == argc - 1)
         cr.ksfile = argv[optind++];
     if (optind < argc)
-        return usage_error(prog, "Extra arguments given%s", "");
+        return cli_usage_error(&cc, "Extra arguments given");
     if (!image_type)
         image_type = as_image_creator ? "image" : "livecd";
     if (!strcmp(image_type, "livecd"))
@@ -309,31 +294,26 @@ int main(int argc, char **argv)
     else if (!strcmp(image_type, "image") || !strcmp(image_type, "loop"))
         cr.type = &imgtype_loop;
     else if (!(cr.type = imgtype_find(image_type)))
-        return usage_error(prog, "'%s' is not a recognized image type", image_type);
+        return cli_usage_error(&cc, "'%s' is not a recognized image type", image_type);
+    cr.type_opts = options_for(cr.type, &to);
     if (!cr.ksfile)
-        return usage_error(prog, "Kickstart file must be provided%s", "");
+        return cli_usage_error(&cc, "Kickstart file must be provided");
     if (!strstr(cr.ksfile, "://") && !path_exists(cr.ksfile))
-        return usage_error(prog, "Kickstart file '%s' does not exist", cr.ksfile);
-    if (cr.base_on) {
-        struct stat bst;
-        if (stat(cr.base_on, &bst) < 0 || !S_ISREG(bst.st_mode))
-            return usage_error(prog, "Image file '%s' does not exist", cr.base_on);
-    }
+        return cli_usage_error(&cc, "Kickstart file '%s' does not exist", cr.ksfile);
+    if (livecd_opts_check(lo, err, sizeof err) < 0)
+        return cli_usage_error(&cc, "%s", err);
     if (cr.type == &imgtype_livecd && cr.fslabel) {
         if (strlen(cr.fslabel) > 32)
-            return usage_error(prog, "CD labels are limited to 32 characters%s", "");
+            return cli_usage_error(&cc, "CD labels are limited to 32 characters");
         if (strchr(cr.fslabel, ' '))
-            return usage_error(prog, "CD labels cannot contain spaces.%s", "");
+            return cli_usage_error(&cc, "CD labels cannot contain spaces.");
     }
     if (geteuid() != 0) {
         fprintf(stderr, "You must run %s as root\n", prog);
         return 1;
     }
-    if (quiet)
-        level = LOG_QUIET;
-    if (log_open(level, logfile) < 0)
+    if (cli_common_start(&cc) < 0)
         return 1;
-    cleanup_handle_signals();
 
     /* default name, label, title and product as livecd-creator */
     const char *tname = cr.type == &imgtype_livecd ? "livecd" : "image";
@@ -357,9 +337,9 @@ int main(int argc, char **argv)
     if (!cr.product)
         cr.product = livename_title(cr.name);
     log_verbose("Using title '%s' and product '%s'", cr.title, cr.product);
-    if (cr.plugins)
+    if (plugins)
         log_verbose("--plugins: accepted; kscreate's package engine has no DNF plugins");
-    if (cr.nomacboot)
+    if (lo->nomacboot)
         log_verbose("--nomacboot: no HFS+ Mac boot image is ever made");
 
     int rc = creator_init(&cr);
@@ -389,7 +369,7 @@ int main(int argc, char **argv)
         double t0 = now_seconds();
         rc = creator_mount(&cr);
         /* as livecd-creator: -l with -b skips the package install */
-        if (rc == 0 && !cr.base_on)
+        if (rc == 0 && !lo->base_on)
             rc = creator_install(&cr);
         if (rc == 0)
             rc = creator_configure(&cr);

@@ -98,7 +98,11 @@ static void test_squashfs(void)
     ok(rc == 0, "made a sparse ext4 rootfs.img to squash");
 
     char *sq = path_join(T, "squashfs-gzip.img");
-    struct squashfs_opts o = { .compression = "gzip", .comp_args = "-Xcompression-level 1" };
+    char err[256];
+    struct squashfs_comp cg, cz;
+    squashfs_comp_parse(&cg, "gzip -Xcompression-level 1", err, sizeof err);
+    squashfs_comp_parse(&cz, "zstd -Xcompression-level 1", err, sizeof err);
+    struct squashfs_opts o = { .comp = &cg };
     double t0 = now_seconds();
     is_int(squashfs_make(src, sq, &o), 0, "mksquashfs gzip -Xcompression-level 1");
     double dt = now_seconds() - t0;
@@ -115,7 +119,7 @@ static void test_squashfs(void)
     is_int(squashfs_make(src, sq, &o), 0, "mksquashfs again replaces the image");
 
     char *sqz = path_join(T, "squashfs-zstd.img");
-    struct squashfs_opts oz = { .compression = "zstd", .comp_args = "-Xcompression-level 1", .processors = 2 };
+    struct squashfs_opts oz = { .comp = &cz, .processors = 2 };
     t0 = now_seconds();
     is_int(squashfs_make(src, sqz, &oz), 0, "mksquashfs zstd level 1");
     printf("# squashfs (zstd -1): %.2f s\n", now_seconds() - t0);
@@ -130,10 +134,11 @@ static void test_squashfs(void)
        "uncompressed flags (NOI NOD NOF) set");
     ok(fsize(sqn) > fsize(sq) + (3 << 20) || fsize(sqn) > (4 << 20), "uncompressed image holds the data");
 
-    struct squashfs_opts ob = { .compression = "bogus" };
+    struct squashfs_comp cb;
     char *sqb = path_join(T, "squashfs-bad.img");
-    is_int(squashfs_make(src, sqb, &ob), -1, "unknown compressor rejected");
-    struct squashfs_opts ob2 = { .compression = "gzip", .comp_args = "-Xnonsense 3" };
+    is_int(squashfs_comp_parse(&cb, "bogus", err, sizeof err), -1, "unknown compressor rejected");
+    squashfs_comp_parse(&cb, "gzip -Xnonsense 3", err, sizeof err);
+    struct squashfs_opts ob2 = { .comp = &cb };
     is_int(squashfs_make(src, sqb, &ob2), -1, "bad compressor argument fails");
     ok(log_failure() && strstr(log_failure(), "mksquashfs"), "failure names mksquashfs: %s",
        log_failure() ? log_failure() : "");

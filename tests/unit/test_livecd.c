@@ -89,6 +89,9 @@ int main(void)
        lt->stage_final_image, "all hooks set");
 
     struct creator cr = { 0 };
+    struct livecd_opts lo;
+    livecd_opts_init(&lo);
+    cr.type_opts = &lo;
     cr.fslabel = "Fixture-Live-1";
     cr.title = "Fixture Linux";
     cr.kernel_args = "console=ttyS0";
@@ -247,7 +250,7 @@ int main(void)
         ok(cfg && strstr(cfg, "chainloader (hd0)+1") && strstr(cfg, "search --no-floppy --set=root -l 'Fixture-Live-1'"),
            "BIOS grub.cfg: label search and drive entries");
         free(cfg);
-        cr.syslinux = true;
+        lo.syslinux = true;
         fresh(&cr, T, "grub-syslinux");
         r = cr.instroot;
         put(r, "boot/vmlinuz-5", "k");
@@ -265,7 +268,7 @@ int main(void)
         }
         is_int(lt->create_bootconfig(&cr), 0, "--syslinux with GRUB in the image");
         ok(staged(&cr, "isolinux/isolinux.cfg") && !staged(&cr, "images/eltorito.img"), "--syslinux: ISOLINUX, not GRUB");
-        cr.syslinux = false;
+        lo.syslinux = false;
     } else {
         ok(1, "# SKIP no GRUB i386-pc modules or grub-mkimage on the host");
     }
