@@ -28,6 +28,7 @@ void loop_opts_init(struct loop_opts *o)
 struct loop_state {
     char *image;
     const char *fstype;
+    uint64_t size;          /* what part / --size asked for (default 4096 MiB) */
     int loop_id, mount_id;
 };
 
@@ -44,7 +45,8 @@ static int loop_mount(struct creator *cr)
                         root->loc.file, root->loc.line, st->fstype);
     const char *label = root && root->label ? root->label : cr->fslabel;
     st->image = xasprintf("%s/%s.img", cr->workdir, cr->name);
-    if (fs_make_sparse(st->image, (uint64_t)mib << 20) < 0 ||
+    st->size = (uint64_t)mib << 20;
+    if (fs_make_sparse(st->image, st->size) < 0 ||
         fs_mkfs(st->image, st->fstype, label, NULL) < 0)
         return -1;
     char dev[64];
@@ -71,6 +73,10 @@ static int loop_unmount(struct creator *cr)
     if (!st)
         return 0;
     int rc = 0;
+    /* the blocks of deleted files (rpm's temporary files, %post's) go out of
+     * the image file: the free space is sparse for every file system type */
+    if (st->mount_id > 0 && fs_trim(cr->instroot, NULL) < 0)
+        rc = -1;
     if (st->mount_id > 0 && mount_release(st->mount_id) < 0)
         rc = -1;
     st->mount_id = 0;
@@ -96,8 +102,16 @@ static int loop_stage(struct creator *cr)
     if (fs_check(st->image, st->fstype) < 0)
         return -1;
     const struct loop_opts *o = cr->type_opts;
-    if (!o->skip_minimize && str_startswith(st->fstype, "ext") && fs_minimize(st->image, NULL) < 0)
-        return -1;
+    /* as upstream's LoopImageCreator: shrink to the minimum (dropping the
+     * tail), then grow sparsely back, so the image keeps the size that part /
+     * asked for; xfs and btrfs keep it as made (trimmed at unmount) */
+    if (!o->skip_minimize && str_startswith(st->fstype, "ext")) {
+        uint64_t min = 0;
+        if (fs_minimize(st->image, &min) < 0 || fs_resize(st->image, st->size) < 0)
+            return -1;
+        log_verbose("root file system minimized to %llu MiB and re-sparsed to %llu MiB",
+                    (unsigned long long)(min >> 20), (unsigned long long)(st->size >> 20));
+    }
     char *dst = xasprintf("%s/%s.img", cr->outdir, cr->name);
     char *tmp = xasprintf("%s.part", dst);
     int rc = 0;

@@ -7,9 +7,12 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/fs.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -155,5 +158,32 @@ int fs_resize(const char *image, uint64_t bytes)
         return log_fail("resize2fs %s failed (status %d): %s", image, r, run_last_output());
     if ((uint64_t)st.st_size > bytes && truncate(image, (off_t)bytes) < 0)
         return log_fail("cannot shrink %s: %s", image, strerror(errno));
+    return 0;
+}
+
+int fs_trim(const char *mountpoint, uint64_t *trimmed)
+{
+    if (trimmed)
+        *trimmed = 0;
+    int fd = open(mountpoint, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0)
+        return log_fail("cannot open %s: %s", mountpoint, strerror(errno));
+    /* freed extents count as free only once their transaction is on disk
+     * (xfs, btrfs): commit first */
+    syncfs(fd);
+    struct fstrim_range r = { .start = 0, .len = UINT64_MAX, .minlen = 0 };
+    int rc = ioctl(fd, FITRIM, &r);
+    int err = errno;
+    close(fd);
+    if (rc < 0) {
+        if (err == EOPNOTSUPP || err == ENOTTY) {
+            log_verbose("%s: no discard support, free blocks stay allocated", mountpoint);
+            return 0;
+        }
+        return log_fail("cannot discard the free blocks of %s: %s", mountpoint, strerror(err));
+    }
+    if (trimmed)
+        *trimmed = r.len;
+    log_verbose("discarded %llu MiB of free blocks in %s", (unsigned long long)(r.len >> 20), mountpoint);
     return 0;
 }

@@ -16,5 +16,10 @@ int fs_check(const char *image, const char *fstype);           /* e2fsck -f -y *
 int fs_minimize(const char *image, uint64_t *bytes);
 /* Grow/shrink an ext image file to BYTES. */
 int fs_resize(const char *image, uint64_t bytes);
+/* Discard the free blocks of the file system mounted at MOUNTPOINT (FITRIM):
+ * on a loop device this punches them out of the image file, so deleted
+ * data takes no space.  *trimmed (may be NULL) gets the bytes discarded;
+ * a file system or device without discard support is not an error (0). */
+int fs_trim(const char *mountpoint, uint64_t *trimmed);
 
 #endif
