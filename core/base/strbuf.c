@@ -34,12 +34,19 @@ void strbuf_addc(struct strbuf *b, char c) { strbuf_addn(b, &c, 1); }
 
 void strbuf_vprintf(struct strbuf *b, const char *fmt, va_list ap)
 {
+    /* most pieces are short: format on the stack, append; a longer one is
+     * formatted again straight into the grown buffer */
+    char small[256];
     va_list aq;
     va_copy(aq, ap);
-    int need = vsnprintf(NULL, 0, fmt, aq);
+    int need = vsnprintf(small, sizeof small, fmt, aq);
     va_end(aq);
     if (need < 0)
         return;  /* an invalid format: nothing appended */
+    if ((size_t)need < sizeof small) {
+        strbuf_addn(b, small, (size_t)need);
+        return;
+    }
     grow(b, (size_t)need);
     vsnprintf(b->p + b->n, (size_t)need + 1, fmt, ap);
     b->n += (size_t)need;
