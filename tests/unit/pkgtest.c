@@ -150,24 +150,22 @@ static pid_t start_http(const char *dir, int port)
     return -1;
 }
 
-int pkgtest_http_port(void)
-{
-    if (http_port <= 0)
-        http_port = free_port();
-    return http_port;
-}
-
 const char *pkgtest_http_url(void)
 {
     static char url[64];
-    if (http_pid <= 0 && pkgtest_http_port() > 0)
-        http_pid = start_http(pkgtest_fixdir, http_port);
-    if (http_pid <= 0) {
-        printf("#   cannot start python3 -m http.server on port %d\n", http_port);
-        return NULL;
-    }
-    snprintf(url, sizeof url, "http://127.0.0.1:%d/", http_port);
+    if (!url[0])
+        snprintf(url, sizeof url, "http://127.0.0.1:%d/", http_port = free_port());
     return url;
+}
+
+bool pkgtest_http_start(void)
+{
+    pkgtest_http_url();
+    if (http_pid <= 0 && http_port > 0)
+        http_pid = start_http(pkgtest_fixdir, http_port);
+    if (http_pid <= 0)
+        printf("#   cannot start python3 -m http.server on port %d\n", http_port);
+    return http_pid > 0;
 }
 
 void pkgtest_http_stop(void)

@@ -36,12 +36,12 @@ bool failure_has(const char *s);
 /* CMD's standard output ("" when it cannot run). */
 char *pkgtest_cmd_output(const char *cmd);
 
-/* python3 -m http.server serving the repository; the port is chosen once, so
- * a restarted server has the same URL (and cache directory).  The URL
- * ("http://127.0.0.1:PORT/") starts the server when it is not running; NULL
- * when it cannot. */
+/* python3 -m http.server serving the repository at the URL
+ * "http://127.0.0.1:PORT/", its port chosen once: a restarted server has the
+ * same URL (and so the same cache directory).  _start: true when it runs
+ * (started now or before). */
 const char *pkgtest_http_url(void);
-int  pkgtest_http_port(void);
+bool pkgtest_http_start(void);
 void pkgtest_http_stop(void);
 
 /* Loaded engines (releasever 1), NULL on failure (log_failure() says why):

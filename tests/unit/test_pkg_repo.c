@@ -249,8 +249,9 @@ static void case_all_mirrors_failed_names_package_and_urls(void)
 static void case_http_resume_of_partial_download(void)
 {
     const char *url = pkgtest_http_url();
-    ok(url != NULL, "http server on port %d", pkgtest_http_port());
-    if (!url)
+    bool up = pkgtest_http_start();
+    ok(up, "http server at %s", url);
+    if (!up)
         return;
     char *hc = T("c7");
     struct pkg_engine *e = pkgtest_engine_repofile(repofile("http.repo", xasprintf("[h]\nbaseurl=%s\n", url)), hc, NULL);
