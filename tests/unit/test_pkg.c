@@ -27,7 +27,7 @@ const char *__asan_default_options(void);
 const char *__asan_default_options(void) { return "fast_unwind_on_malloc=0"; }
 
 static const char *fixdir;    /* the synthetic repository */
-static struct pkg_engine *fe; /* file://fixdir for the resolution cases: load_file_engine() */
+static struct pkg_engine *fe; /* file://fixdir for the resolution cases: file_engine() */
 
 /* --- helpers -------------------------------------------------------------- */
 
@@ -77,9 +77,11 @@ static void unfill(struct ks_packages *p)
         free(p->groups[i].name);
 }
 
-/* space separated sorted NEVRAs, or "FAIL" */
+/* space separated sorted NEVRAs, or "FAIL" (or "no engine" for E NULL) */
 static char *resolve(struct pkg_engine *e, const struct req *r)
 {
+    if (!e)
+        return xstrdup("no engine");
     struct ks_packages p;
     struct ks_group g[4];
     fill(&p, r, g);
@@ -97,7 +99,7 @@ static char *resolve(struct pkg_engine *e, const struct req *r)
     } while (0)
 
 /* fe, loaded on the first call */
-static struct pkg_engine *load_file_engine(void)
+static struct pkg_engine *file_engine(void)
 {
     static bool tried;
     if (!tried) {
@@ -106,14 +108,6 @@ static struct pkg_engine *load_file_engine(void)
         fe = pkgtest_engine(G(xasprintf("file://%s", fixdir)), T("cache"), false);
         printf("# metadata load (file://): %.3fs\n", now_seconds() - t);
     }
-    return fe;
-}
-
-/* the same; a failed test point when it did not load */
-static struct pkg_engine *file_engine(void)
-{
-    if (!load_file_engine())
-        ok(0, "the file:// repository did not load");
     return fe;
 }
 
@@ -149,7 +143,7 @@ static char *install_into(struct pkg_engine *e, const char *root, const struct r
 
 static void case_load_file_repository(void)
 {
-    ok(load_file_engine() != NULL, "load file:// repository");
+    ok(file_engine() != NULL, "load file:// repository");
 }
 
 static const char *base = "synth-base-1.0-1.noarch synth-lib-2.0-1.noarch synth-libdep-1.0-1.noarch "
@@ -157,12 +151,9 @@ static const char *base = "synth-base-1.0-1.noarch synth-lib-2.0-1.noarch synth-
 
 static void case_resolve_requires_chain_and_recommends(void)
 {
-    struct pkg_engine *e = file_engine();
-    if (!e)
-        return;
     /* plain name: deps chain, best version of synth-lib, recommends yes, suggests no */
-    CHECK_RESOLVE(e, base, .names = { "synth-base" }, .nocore = true);
-    CHECK_RESOLVE(e,
+    CHECK_RESOLVE(file_engine(), base, .names = { "synth-base" }, .nocore = true);
+    CHECK_RESOLVE(file_engine(),
                   "synth-base-1.0-1.noarch synth-lib-2.0-1.noarch synth-libdep-1.0-1.noarch "
                   "synth-shell-1.0-1.x86_64",
                   .names = { "synth-base" }, .nocore = true, .exclude_weakdeps = true);
@@ -170,10 +161,7 @@ static void case_resolve_requires_chain_and_recommends(void)
 
 static void case_resolve_adds_core_unless_nocore(void)
 {
-    struct pkg_engine *e = file_engine();
-    if (!e)
-        return;
-    CHECK_RESOLVE(e,
+    CHECK_RESOLVE(file_engine(),
                   "synth-base-1.0-1.noarch synth-extra-1.0-1.noarch synth-lib-2.0-1.noarch "
                   "synth-libdep-1.0-1.noarch synth-rec-1.0-1.noarch synth-shell-1.0-1.x86_64",
                   .names = { "synth-extra" });
@@ -181,97 +169,77 @@ static void case_resolve_adds_core_unless_nocore(void)
 
 static void case_resolve_explicit_older_version(void)
 {
-    struct pkg_engine *e = file_engine();
-    if (!e)
-        return;
-    CHECK_RESOLVE(e, "synth-lib-1.0-1.noarch synth-libdep-1.0-1.noarch", .names = { "synth-lib-1.0" },
-                  .nocore = true);
+    CHECK_RESOLVE(file_engine(), "synth-lib-1.0-1.noarch synth-libdep-1.0-1.noarch",
+                  .names = { "synth-lib-1.0" }, .nocore = true);
 }
 
 static void case_resolve_virtual_provide_switches_with_exclude(void)
 {
-    struct pkg_engine *e = file_engine();
-    if (!e)
-        return;
     /* virtual provide with two providers; an exclude switches provider */
-    CHECK_RESOLVE(e, "synth-mua-1.0-1.noarch synth-postfix-1.0-1.noarch", .names = { "synth-mua" },
-                  .nocore = true);
-    CHECK_RESOLVE(e, "synth-mua-1.0-1.noarch synth-sendmail-1.0-1.noarch",
+    CHECK_RESOLVE(file_engine(), "synth-mua-1.0-1.noarch synth-postfix-1.0-1.noarch",
+                  .names = { "synth-mua" }, .nocore = true);
+    CHECK_RESOLVE(file_engine(), "synth-mua-1.0-1.noarch synth-sendmail-1.0-1.noarch",
                   .names = { "synth-mua" }, .excludes = { "synth-postfix" }, .nocore = true);
-    CHECK_RESOLVE(e, "synth-postfix-1.0-1.noarch", .names = { "synth-mta" }, .nocore = true);
+    CHECK_RESOLVE(file_engine(), "synth-postfix-1.0-1.noarch", .names = { "synth-mta" }, .nocore = true);
 }
 
 static void case_resolve_unsolvable_in_libsolv_words(void)
 {
-    struct pkg_engine *e = file_engine();
-    if (!e)
-        return;
     /* excluding a dependency makes the request unsolvable, in libsolv's words */
-    CHECK_RESOLVE(e, "FAIL", .names = { "synth-base" }, .excludes = { "synth-libdep" }, .nocore = true);
+    CHECK_RESOLVE(file_engine(), "FAIL",
+                  .names = { "synth-base" }, .excludes = { "synth-libdep" }, .nocore = true);
     ok(failure_has("package synth-lib-2.0-1.noarch requires synth-libdep, but none of the "
                    "providers can be installed") &&
            failure_has("package synth-libdep-1.0-1.noarch is filtered out by exclude filtering"),
        "unsolvable: libsolv's problem text, exclusions in dnf's words");
-    CHECK_RESOLVE(e, "FAIL", .names = { "synth-broken" }, .nocore = true);
+    CHECK_RESOLVE(file_engine(), "FAIL", .names = { "synth-broken" }, .nocore = true);
     ok(failure_has("nothing provides synth-nonexistent needed by synth-broken-1.0-1.noarch"),
        "unsatisfiable Requires reported");
 }
 
 static void case_resolve_file_dependency_from_filelists(void)
 {
-    struct pkg_engine *e = file_engine();
-    if (!e)
-        return;
     /* file dependency outside primary.xml: needs filelists */
-    CHECK_RESOLVE(e, "synth-data-1.0-1.noarch synth-filedep-1.0-1.noarch",
+    CHECK_RESOLVE(file_engine(), "synth-data-1.0-1.noarch synth-filedep-1.0-1.noarch",
                   .names = { "synth-filedep" }, .nocore = true);
-    CHECK_RESOLVE(e, "synth-data-1.0-1.noarch", .names = { "/usr/share/synth/data/file.txt" },
+    CHECK_RESOLVE(file_engine(), "synth-data-1.0-1.noarch", .names = { "/usr/share/synth/data/file.txt" },
                   .nocore = true);
 }
 
 static void case_resolve_missing_packages_and_groups_all_named(void)
 {
-    struct pkg_engine *e = file_engine();
-    if (!e)
-        return;
-    CHECK_RESOLVE(e, "FAIL", .names = { "synth-base", "synth-nope", "synth-nope2" },
+    CHECK_RESOLVE(file_engine(), "FAIL", .names = { "synth-base", "synth-nope", "synth-nope2" },
                   .groups = { "nogroup" }, .nocore = true);
     ok(failure_has("No match for argument: synth-nope"), "missing package 1 named");
     ok(failure_has("No match for argument: synth-nope2"), "missing package 2 named");
     ok(failure_has("Module or Group 'nogroup' is not available."), "missing group named");
     ok(failure_has("Unable to find a match: synth-nope synth-nope2 @nogroup"),
        "one line names all of them (dnf's words)");
-    CHECK_RESOLVE(e, base, .names = { "synth-base", "synth-nope" }, .groups = { "nogroup" },
+    CHECK_RESOLVE(file_engine(), base, .names = { "synth-base", "synth-nope" }, .groups = { "nogroup" },
                   .nocore = true, .ignoremissing = true);
 }
 
 static void case_resolve_excluded_request_is_missing(void)
 {
-    struct pkg_engine *e = file_engine();
-    if (!e)
-        return;
-    CHECK_RESOLVE(e, "FAIL", .names = { "synth-extra" }, .excludes = { "synth-ex*" }, .nocore = true);
+    CHECK_RESOLVE(file_engine(), "FAIL",
+                  .names = { "synth-extra" }, .excludes = { "synth-ex*" }, .nocore = true);
     ok(failure_has("No match for argument: synth-extra"), "excluded package is not found");
 }
 
 static void case_resolve_glob_and_obsoletes(void)
 {
-    struct pkg_engine *e = file_engine();
-    if (!e)
-        return;
-    CHECK_RESOLVE(e, "synth-sendmail-1.0-1.noarch synth-shell-1.0-1.x86_64 synth-sug-1.0-1.noarch",
+    CHECK_RESOLVE(file_engine(), "synth-sendmail-1.0-1.noarch synth-shell-1.0-1.x86_64 synth-sug-1.0-1.noarch",
+                  
                   .names = { "synth-s*" }, .nocore = true);
     /* obsoletes: the new package, also when the obsoleted one is asked for */
-    CHECK_RESOLVE(e, "synth-new-2.0-1.noarch", .names = { "synth-new" }, .nocore = true);
-    CHECK_RESOLVE(e, "synth-new-2.0-1.noarch", .names = { "synth-old" }, .nocore = true);
+    CHECK_RESOLVE(file_engine(), "synth-new-2.0-1.noarch", .names = { "synth-new" }, .nocore = true);
+    CHECK_RESOLVE(file_engine(), "synth-new-2.0-1.noarch", .names = { "synth-old" }, .nocore = true);
 }
 
 static void case_resolve_excluded_provider_in_dnf_words(void)
 {
-    struct pkg_engine *e = file_engine();
-    if (!e)
-        return;
-    CHECK_RESOLVE(e, "FAIL", .names = { "synth-mua" }, .excludes = { "synth-postfix", "synth-sendmail" },
+    CHECK_RESOLVE(file_engine(), "FAIL",
+                  .names = { "synth-mua" }, .excludes = { "synth-postfix", "synth-sendmail" },
                   .nocore = true);
     ok(failure_has("Problem: "), "single problem: dnf's \" Problem:\" line");
     ok(failure_has("package synth-postfix-1.0-1.noarch is filtered out by exclude filtering"),
@@ -280,27 +248,24 @@ static void case_resolve_excluded_provider_in_dnf_words(void)
 
 static void case_resolve_groups_and_environment(void)
 {
-    struct pkg_engine *e = file_engine();
-    if (!e)
-        return;
     /* groups: default, --optional, --nodefaults, by display name, environment */
     const char *tools = "synth-data-1.0-1.noarch synth-filedep-1.0-1.noarch synth-mua-1.0-1.noarch "
                         "synth-postfix-1.0-1.noarch";
-    CHECK_RESOLVE(e, tools, .groups = { "synth-tools" }, .nocore = true);
-    CHECK_RESOLVE(e, tools, .groups = { "Synth Tools" }, .nocore = true);
-    CHECK_RESOLVE(e,
+    CHECK_RESOLVE(file_engine(), tools, .groups = { "synth-tools" }, .nocore = true);
+    CHECK_RESOLVE(file_engine(), tools, .groups = { "Synth Tools" }, .nocore = true);
+    CHECK_RESOLVE(file_engine(),
                   "synth-data-1.0-1.noarch synth-extra-1.0-1.noarch synth-filedep-1.0-1.noarch "
                   "synth-mua-1.0-1.noarch synth-postfix-1.0-1.noarch",
                   .groups = { "synth-tools/optional" }, .nocore = true);
-    CHECK_RESOLVE(e, "synth-mua-1.0-1.noarch synth-postfix-1.0-1.noarch",
+    CHECK_RESOLVE(file_engine(), "synth-mua-1.0-1.noarch synth-postfix-1.0-1.noarch",
                   .groups = { "synth-tools/nodefaults" }, .nocore = true);
-    CHECK_RESOLVE(e,
+    CHECK_RESOLVE(file_engine(),
                   "synth-base-1.0-1.noarch synth-data-1.0-1.noarch synth-filedep-1.0-1.noarch "
                   "synth-lib-2.0-1.noarch synth-libdep-1.0-1.noarch synth-mua-1.0-1.noarch "
                   "synth-postfix-1.0-1.noarch synth-rec-1.0-1.noarch synth-shell-1.0-1.x86_64",
                   .groups = { "^synth-env" }, .nocore = true);
     /* a group member that does not exist only warns */
-    CHECK_RESOLVE(e, "synth-rec-1.0-1.noarch", .groups = { "synth-badgroup" }, .nocore = true);
+    CHECK_RESOLVE(file_engine(), "synth-rec-1.0-1.noarch", .groups = { "synth-badgroup" }, .nocore = true);
 }
 
 /* --- repository forms ----------------------------------------------------- */
@@ -475,21 +440,12 @@ static void case_install_in_process_with_docs_and_languages(void)
 /* --- a populated root (livecd-creator --base-on) -------------------------- */
 
 /* Its rpmdb is the installed set; resolution as `dnf --installroot ROOT
- * install`.  The three cases build on each other's root, in their order. */
+ * install`.  The second case builds on the first one's root. */
 static char *installed_root;
 
-/* an http:// engine with the root's installed set loaded (test point NAME);
- * NULL, a failed test point, when the root lacks NEVRA, which the case BEFORE
- * installs */
-static struct pkg_engine *installed_engine(const char *nevra, const char *before, const char *name)
+/* an http:// engine with the root's installed set loaded (test point NAME) */
+static struct pkg_engine *installed_engine(const char *name)
 {
-    char *qa = rpm_qa(installed_root);
-    bool ready = strstr(qa, nevra) != NULL;
-    free(qa);
-    if (!ready) {
-        ok(0, "the root has no %s: run %s before", nevra, before);
-        return NULL;
-    }
     struct pkg_engine *e = pkgtest_http_start() ? pkgtest_engine(pkgtest_http_url(), hcache, false) : NULL;
     ok(e && pkg_load_installed(e, installed_root) == 0, "%s", name);
     return e;
@@ -509,11 +465,17 @@ static void case_installed_root_without_rpmdb_then_base_install(void)
     pkg_engine_free(e);
 }
 
-/* needs the root of case_installed_root_without_rpmdb_then_base_install */
-static void case_installed_deps_stay_named_package_upgraded(void)
+/* needs the root of the case before: runs it first when the root lacks its packages */
+static void case_installed_deps_stay_upgrade_then_nothing_to_install(void)
 {
-    struct pkg_engine *e = installed_engine("synth-lib-1.0-1.noarch", "case_installed_root_without_rpmdb_then_base_install",
-                                            "pkg_load_installed after pkg_load");
+    char *before = rpm_qa(installed_root);
+    bool ready = strstr(before, "synth-lib-1.0-1.noarch") != NULL;
+    free(before);
+    if (!ready) {
+        printf("# the root has no synth-lib 1.0: case_installed_root_without_rpmdb_then_base_install first\n");
+        case_installed_root_without_rpmdb_then_base_install();
+    }
+    struct pkg_engine *e = installed_engine("pkg_load_installed after pkg_load");
     if (!e)
         return;
     ok(pkg_load_installed(e, installed_root) == 0, "pkg_load_installed again: no-op");
@@ -542,18 +504,13 @@ static void case_installed_deps_stay_named_package_upgraded(void)
            "rpm replaced synth-lib 1.0 by 2.0 (an upgrade), kept the rest");
     free(qa);
     pkg_engine_free(e);
-}
 
-/* needs the root of case_installed_deps_stay_named_package_upgraded */
-static void case_installed_nothing_to_install_succeeds(void)
-{
-    /* resolve, download and install all succeed */
-    struct pkg_engine *e = installed_engine("synth-base-1.0-1.noarch", "case_installed_deps_stay_named_package_upgraded",
-                                            "load the installed set again");
+    /* nothing to install: resolve, download and install all succeed */
+    e = installed_engine("load the installed set again");
     if (!e)
         return;
     struct req none = { .names = { "synth-base" }, .nocore = true };
-    char *got = install_into(e, installed_root, &none);
+    got = install_into(e, installed_root, &none);
     is_str(got, "", "nothing to install succeeds");
     free(got);
     pkg_engine_free(e);
@@ -638,8 +595,7 @@ static const struct tap_case cases[] = {
     TAP_CASE(case_install_in_forked_child),
     TAP_CASE(case_install_in_process_with_docs_and_languages),
     TAP_CASE(case_installed_root_without_rpmdb_then_base_install),
-    TAP_CASE(case_installed_deps_stay_named_package_upgraded),
-    TAP_CASE(case_installed_nothing_to_install_succeeds),
+    TAP_CASE(case_installed_deps_stay_upgrade_then_nothing_to_install),
     TAP_CASE(case_cacheonly_with_the_server_gone),
     TAP_CASE(case_cacheonly_without_a_cache_fails_clearly),
     TAP_CASE(case_unreachable_repository_fails_clearly),

@@ -204,10 +204,8 @@ static int apply_accounts(void)
     static int rc = 1;
     if (rc != 1)
         return rc;
-    struct kickstart ks;
-    memset(&ks, 0, sizeof ks);
-    struct ks_sysconf sc;
-    memset(&sc, 0, sizeof sc);
+    struct kickstart ks = { 0 };
+    struct ks_sysconf sc = { 0 };
     struct ks_usergroup groups[] = { { L(3), (char *)"devs", 2000 }, { L(4), (char *)"auto", -1 } };
     struct ks_user users[3];
     users[0] = user(5, "alice");
@@ -301,10 +299,8 @@ static void case_accounts_errors_name_line_change_nothing(void)
 {
     apply_accounts();
     char *before = get("etc/passwd");
-    struct kickstart ks;
-    memset(&ks, 0, sizeof ks);
-    struct ks_sysconf sc;
-    memset(&sc, 0, sizeof sc);
+    struct kickstart ks = { 0 };
+    struct ks_sysconf sc = { 0 };
     struct ks_user bad = user(21, "dave");
     bad.uid = 1000;
     sc.users = &bad;
@@ -351,10 +347,8 @@ static void case_accounts_errors_name_line_change_nothing(void)
 
 static void case_rootpw_crypt_strings_checked(void)
 {
-    struct kickstart ks;
-    memset(&ks, 0, sizeof ks);
-    struct ks_sysconf sc;
-    memset(&sc, 0, sizeof sc);
+    struct kickstart ks = { 0 };
+    struct ks_sysconf sc = { 0 };
     ks.rootpw = (struct ks_rootpw){ true, L(30), (char *)"notahash", true, false, false, false };
     ok(sysconfig_apply_sc(&ks, &sc, R) < 0 && strstr(log_failure(), "test.ks:30: rootpw --iscrypted: 'notahash' is not a valid"),
        "rootpw --iscrypted with a bad crypt string: error with line");
@@ -441,10 +435,8 @@ static void case_services_default_target(void)
 
 static void case_ks_services_xconfig_firstboot_reconfig(void)
 {
-    struct kickstart ks;
-    memset(&ks, 0, sizeof ks);
-    struct ks_sysconf sc;
-    memset(&sc, 0, sizeof sc);
+    struct kickstart ks = { 0 };
+    struct ks_sysconf sc = { 0 };
     sc.services.seen = true;
     sc.services.loc = L(40);
     strv_push(&sc.services.enabled, "sshd");
@@ -475,10 +467,8 @@ static void case_ks_services_xconfig_firstboot_reconfig(void)
 /* undoes the case before, when run after it */
 static void case_ks_skipx_firstboot_disable(void)
 {
-    struct kickstart ks;
-    memset(&ks, 0, sizeof ks);
-    struct ks_sysconf sc;
-    memset(&sc, 0, sizeof sc);
+    struct kickstart ks = { 0 };
+    struct ks_sysconf sc = { 0 };
     sc.skipx = L(43);
     sc.firstboot = (struct ks_firstboot){ true, L(42), KS_FIRSTBOOT_DISABLE };
     ok(sysconfig_apply_sc(&ks, &sc, R) == 0, "skipx/firstboot --disable: apply");
@@ -491,10 +481,8 @@ static void case_ks_skipx_firstboot_disable(void)
 
 static void case_lang_timezone_ntp_keyboard_applied(void)
 {
-    struct kickstart ks;
-    memset(&ks, 0, sizeof ks);
-    struct ks_sysconf sc;
-    memset(&sc, 0, sizeof sc);
+    struct kickstart ks = { 0 };
+    struct ks_sysconf sc = { 0 };
     ks.lang = (struct ks_lang){ true, L(1), (char *)"de_DE.UTF-8", { 0 } };
     ks.timezone = (struct ks_timezone){ true, L(2), (char *)"Europe/Berlin", true, false, { 0 } };
     strv_push(&ks.timezone.ntpservers, "ntp1.example.com");
@@ -527,11 +515,9 @@ static void case_lang_timezone_ntp_keyboard_applied(void)
 /* keymap only: X11 layout from kbd-model-map; legacy positional */
 static void case_keyboard_legacy_keymap_via_kbd_model_map(void)
 {
-    struct ks_sysconf sc2;
-    memset(&sc2, 0, sizeof sc2);
+    struct ks_sysconf sc2 = { 0 };
     sc2.keyboard = (struct ks_keyboard){ true, L(5), (char *)"cz-qwerty", NULL, { 0 }, { 0 } };
-    struct kickstart ks2;
-    memset(&ks2, 0, sizeof ks2);
+    struct kickstart ks2 = { 0 };
     ok(sysconfig_apply_sc(&ks2, &sc2, R) == 0, "keyboard LEGACY: apply");
     ok(contains("etc/vconsole.conf", "KEYMAP=cz-qwerty\n") &&
            contains("etc/X11/xorg.conf.d/00-keyboard.conf", "\"XkbLayout\" \"cz\"") &&
@@ -542,10 +528,8 @@ static void case_keyboard_legacy_keymap_via_kbd_model_map(void)
 
 static void case_keyboard_invalid_x_layout_refused(void)
 {
-    struct kickstart ks2;
-    memset(&ks2, 0, sizeof ks2);
-    struct ks_sysconf sc3;
-    memset(&sc3, 0, sizeof sc3);
+    struct kickstart ks2 = { 0 };
+    struct ks_sysconf sc3 = { 0 };
     sc3.keyboard = (struct ks_keyboard){ true, L(6), NULL, (char *)"us", { 0 }, { 0 } };
     strv_push(&sc3.keyboard.xlayouts, "us\" Option \"evil");
     ok(sysconfig_apply_sc(&ks2, &sc3, R) < 0 && strstr(log_failure(), "test.ks:6: keyboard: invalid X layout"),
@@ -556,10 +540,8 @@ static void case_keyboard_invalid_x_layout_refused(void)
 /* --nontp (undoes the NTP servers of the case before), unknown zone */
 static void case_timezone_nontp_and_invalid_values(void)
 {
-    struct kickstart ks;
-    memset(&ks, 0, sizeof ks);
-    struct ks_sysconf sc;
-    memset(&sc, 0, sizeof sc);
+    struct kickstart ks = { 0 };
+    struct ks_sysconf sc = { 0 };
     ks.lang = (struct ks_lang){ true, L(1), (char *)"de_DE.UTF-8", { 0 } };
     ks.timezone = (struct ks_timezone){ true, L(2), (char *)"Europe/Berlin", true, true, { 0 } };
     ok(sysconfig_apply_sc(&ks, &sc, R) == 0 && !exists("etc/systemd/system/multi-user.target.wants/chronyd.service"),
@@ -717,10 +699,8 @@ static void case_network_firewall_invalid_values(void)
 
 static void case_ignored_commands_machine_id_grub_password(void)
 {
-    struct kickstart ks;
-    memset(&ks, 0, sizeof ks);
-    struct ks_sysconf sc;
-    memset(&sc, 0, sizeof sc);
+    struct kickstart ks = { 0 };
+    struct ks_sysconf sc = { 0 };
     strv_push(&ks.ignored, "clearpart");
     strv_push(&ks.ignored, "zerombr");
     strv_push(&ks.ignored, "clearpart");
@@ -755,8 +735,7 @@ static void case_ignored_commands_machine_id_grub_password(void)
 /* resolv.conf during %post */
 static void case_resolv_conf_during_post_then_restored(void)
 {
-    struct kickstart ks;
-    memset(&ks, 0, sizeof ks);
+    struct kickstart ks = { 0 };
     char *rp = path_join(R, "etc/resolv.conf");
     symlink("../run/systemd/resolve/stub-resolv.conf", rp);
     ok(sysconfig_resolv_setup(R) == 0, "resolv.conf setup");
@@ -817,8 +796,7 @@ static void case_post_scripts_chroot_nochroot_log_erroronfail(void)
     s[0] = (struct ks_script){ L(70), KS_SCRIPT_POST, NULL, (char *)"echo chroot-ok > /from-post\necho to-log\n", (char *)"/root/ks-post.log", false, false };
     s[1] = (struct ks_script){ L(73), KS_SCRIPT_POST, (char *)"/bin/sh", (char *)"echo \"$INSTALL_ROOT|$LIVE_ROOT\" > \"$INSTALL_ROOT/nochroot-env\"\n", NULL, true, false };
     s[2] = (struct ks_script){ L(76), KS_SCRIPT_POST, NULL, (char *)"echo failing; exit 3\n", NULL, false, false };
-    struct kickstart ks;
-    memset(&ks, 0, sizeof ks);
+    struct kickstart ks = { 0 };
     ks.scripts = s;
     ks.n_scripts = 3;
     const char *env[] = { ENV_ROOT, "LIVE_ROOT=/live/stage", NULL };
@@ -850,10 +828,8 @@ static void case_image_tools_run_chrooted(void)
     put("usr/sbin/setfiles", "#!/bin/sh\necho \"$@\" > /setfiles-args\n", 0755);
     put("etc/selinux/targeted/contexts/files/file_contexts", "/.* system_u:object_r:default_t:s0\n", 0644);
     put("etc/selinux/config", "SELINUX=enforcing\nSELINUXTYPE=targeted\n", 0644);
-    struct kickstart k3;
-    memset(&k3, 0, sizeof k3);
-    struct ks_sysconf sc;
-    memset(&sc, 0, sizeof sc);
+    struct kickstart k3 = { 0 };
+    struct ks_sysconf sc = { 0 };
     sc.firewall = (struct ks_firewall){ true, L(81), 1, false, { 0 }, { 0 }, { 0 }, { 0 } };
     strv_push(&sc.firewall.ports, "8080:tcp");
     strv_push(&sc.firewall.ports, "1234");
@@ -899,8 +875,7 @@ static void case_interpreter_missing_pre_and_onerror_on_host(void)
 {
     struct ks_script s[1];
     s[0] = (struct ks_script){ L(80), KS_SCRIPT_POST, (char *)"/usr/bin/python9", (char *)"print(1)\n", NULL, false, false };
-    struct kickstart ks;
-    memset(&ks, 0, sizeof ks);
+    struct kickstart ks = { 0 };
     ks.scripts = s;
     ks.n_scripts = 1;
     const char *env[] = { ENV_ROOT, "LIVE_ROOT=/live/stage", NULL };
