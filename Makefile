@@ -38,6 +38,12 @@ TOOLS      := $(TOOL_SRCS:tools/%.c=$(BUILD)/%)
 TOOL_LINKS := $(BUILD)/image-creator
 UNIT_SRCS  := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_TESTS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
+# Helpers the unit tests share: every tests/unit/*.c that is not a test_*.c,
+# in one archive linked into each unit test.
+UNIT_HDRS  := $(wildcard tests/unit/*.h)
+TESTHELP_SRCS := $(filter-out $(UNIT_SRCS),$(sort $(wildcard tests/unit/*.c)))
+TESTHELP_OBJS := $(TESTHELP_SRCS:%.c=$(BUILD)/%.o)
+TESTHELP   := $(BUILD)/tests/libtesthelp.a
 
 # Debian packages: build, runtime, test
 DEPS_BUILD := build-essential pkg-config python3 libsolv-dev libsolvext-dev librpm-dev \
@@ -76,9 +82,16 @@ $(BUILD)/%: tools/%.c $(LIB)
 $(BUILD)/image-creator: $(BUILD)/livecd-creator
 	ln -sf livecd-creator $@
 
-$(BUILD)/tests/%: tests/unit/%.c tests/unit/tap.h $(LIB)
+$(TESTHELP_OBJS): $(UNIT_HDRS)
+
+$(TESTHELP): $(TESTHELP_OBJS)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB) $(LDFLAGS) $(PKG_LIBS)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/tests/%: tests/unit/%.c $(UNIT_HDRS) $(TESTHELP) $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(TESTHELP) $(LIB) $(LDFLAGS) $(PKG_LIBS)
 
 deps:
 	@if dpkg-query -W -f='$${Status}\n' $(DEPS) 2>/dev/null | grep -vq '^install ok installed$$' \

@@ -54,55 +54,75 @@ static void check_template(const char *tmpl)
     free(dir);
 }
 
-int main(void)
+static void case_subst_all_placeholders(void)
 {
-    log_open(LOG_QUIET, NULL);
     char *out = NULL;
-
     is_int(bootcfg_subst("t=@TITLE@ l=@LABEL@ k=@KERNEL@ i=@INITRD@ a=@KARGS@ s=@TIMEOUT@ d=@TIMEOUT10@\n",
                          &V, "x", &out), 0, "all placeholders substitute");
     is_str(out, "t=Test Live l=Test-Live-1 k=/images/pxeboot/vmlinuz i=/images/pxeboot/initrd.img "
                 "a=root=live:CDLABEL=Test-Live-1 rd.live.image quiet s=7 d=70\n", "substituted text");
     free(out);
-    out = NULL;
+}
 
+static void case_subst_adjacent_placeholders(void)
+{
+    char *out = NULL;
     is_int(bootcfg_subst("@LABEL@@LABEL@", &V, "x", &out), 0, "adjacent placeholders");
     is_str(out, "Test-Live-1Test-Live-1", "adjacent placeholders text");
     free(out);
-    out = NULL;
+}
 
+static void case_subst_keeps_other_at_signs(void)
+{
+    char *out = NULL;
     is_int(bootcfg_subst("mail a@b.c, @lower@, @ alone, x@@y, @TITLE", &V, "x", &out), 0,
            "other '@' uses are kept");
     is_str(out, "mail a@b.c, @lower@, @ alone, x@@y, @TITLE", "other '@' text unchanged");
     free(out);
-    out = NULL;
+}
 
+static void case_subst_unknown_placeholder_names_file_line(void)
+{
+    char *out = NULL;
     is_int(bootcfg_subst("line1\nmenu @TITLE@\nkernel @KERNL@\n", &V, "isolinux.cfg.in", &out), -1,
            "unknown placeholder is an error");
     ok(out == NULL, "no output on error");
     ok(log_failure() && strstr(log_failure(), "@KERNL@"), "error names the placeholder: %s",
        log_failure() ? log_failure() : "(none)");
     ok(log_failure() && strstr(log_failure(), "isolinux.cfg.in:3"), "error names file and line");
+}
 
+static void case_subst_missing_value_is_error(void)
+{
+    char *out = NULL;
     struct bootcfg_vars nv = V;
     nv.kargs = NULL;
     is_int(bootcfg_subst("x @KARGS@", &nv, "x", &out), -1, "missing value is an error");
+    free(out);
+}
 
-    nv = V;
+static void case_subst_timeout_zero(void)
+{
+    char *out = NULL;
+    struct bootcfg_vars nv = V;
     nv.timeout = 0;
     is_int(bootcfg_subst("@TIMEOUT@/@TIMEOUT10@", &nv, "x", &out), 0, "timeout 0");
     is_str(out, "0/0", "timeout 0 text");
     free(out);
-    out = NULL;
+}
 
+static void case_live_kargs_encode_label(void)
+{
     char *k = bootcfg_live_kargs("My Live", "  quiet rhgb");
     is_str(k, "root=live:CDLABEL=My\\x20Live ro rd.live.image quiet rhgb", "live kargs, label blank encoded");
     free(k);
     k = bootcfg_live_kargs("F-Live", NULL);
     is_str(k, "root=live:CDLABEL=F-Live ro rd.live.image", "live kargs without extra");
     free(k);
+}
 
-    /* file round trip */
+static void case_write_file_round_trip_and_errors(void)
+{
     char *dir = make_tmpdir("/tmp", "ksc-bootcfg");
     char *tmpl = path_join(dir, "t.in"), *res = path_join(dir, "t.cfg");
     write_file(tmpl, "timeout @TIMEOUT10@\nlabel linux\n  kernel @KERNEL@\n  append initrd=@INITRD@ @KARGS@\n", 0644);
@@ -119,14 +139,35 @@ int main(void)
     is_int(bootcfg_write(tmpl, res, &V), -1, "bad template fails");
     ok(!path_exists(res), "no output file for a bad template");
     free(tmpl), free(res), free(dir);
+}
 
-    /* the shipped templates, when present */
+/* the shipped templates, when present */
+static void case_shipped_templates_fill(void)
+{
     const char *src = getenv("KSC_SRCDIR") ? getenv("KSC_SRCDIR") : ".";
     char *t1 = xasprintf("%s/config/isolinux.cfg.in", src), *t2 = xasprintf("%s/config/grub.cfg.in", src);
     check_template(t1);
     check_template(t2);
     free(t1), free(t2);
+}
 
+static const struct tap_case cases[] = {
+    TAP_CASE(case_subst_all_placeholders),
+    TAP_CASE(case_subst_adjacent_placeholders),
+    TAP_CASE(case_subst_keeps_other_at_signs),
+    TAP_CASE(case_subst_unknown_placeholder_names_file_line),
+    TAP_CASE(case_subst_missing_value_is_error),
+    TAP_CASE(case_subst_timeout_zero),
+    TAP_CASE(case_live_kargs_encode_label),
+    TAP_CASE(case_write_file_round_trip_and_errors),
+    TAP_CASE(case_shipped_templates_fill),
+    { 0 },
+};
+
+int main(int argc, char **argv)
+{
+    log_open(LOG_QUIET, NULL);
+    int rc = tap_run(cases, argc, argv);
     cleanup_release_all();
-    return tap_done();
+    return rc;
 }

@@ -42,10 +42,9 @@ static void put(const char *rel, const char *content, mode_t mode)
 static char *get(const char *rel)
 {
     char *p = path_join(R, rel), *b = NULL;
-    if (read_file(p, &b, NULL) < 0)
-        b = NULL;
+    int rc = read_file(p, &b, NULL);
     free(p);
-    return b;
+    return rc < 0 ? NULL : b;
 }
 
 static bool contains(const char *rel, const char *needle)
@@ -195,12 +194,18 @@ static struct ks_user user(int line, const char *name)
     return u;
 }
 
-static void test_accounts(void)
+/* --- accounts ------------------------------------------------------------- */
+
+/* The accounts of the first case, applied once; the account cases after it
+ * call this too, so that each of them runs alone.  sysconfig_apply_sc's
+ * result. */
+static int apply_accounts(void)
 {
-    struct kickstart ks;
-    memset(&ks, 0, sizeof ks);
-    struct ks_sysconf sc;
-    memset(&sc, 0, sizeof sc);
+    static int rc = 1;
+    if (rc != 1)
+        return rc;
+    struct kickstart ks = { 0 };
+    struct ks_sysconf sc = { 0 };
     struct ks_usergroup groups[] = { { L(3), (char *)"devs", 2000 }, { L(4), (char *)"auto", -1 } };
     struct ks_user users[3];
     users[0] = user(5, "alice");
@@ -227,8 +232,15 @@ static void test_accounts(void)
     sc.sshkeys = keys;
     sc.n_sshkeys = 2;
     ks.rootpw = (struct ks_rootpw){ true, L(2), (char *)"rootpass", false, true, true, true };
+    rc = sysconfig_apply_sc(&ks, &sc, R);
+    for (size_t i = 0; i < 3; i++)
+        strv_free(&users[i].groups);
+    return rc;
+}
 
-    ok(sysconfig_apply_sc(&ks, &sc, R) == 0, "accounts: apply groups, users, sshkeys, rootpw");
+static void case_accounts_groups_and_users_added(void)
+{
+    ok(apply_accounts() == 0, "accounts: apply groups, users, sshkeys, rootpw");
     ok(contains("etc/group", "\ndevs:x:2000:alice\n"), "group --gid, user added as member");
     ok(contains("etc/group", "\nauto:x:1001:\n"), "group without --gid gets the first free gid");
     ok(contains("etc/group", "\nwheel:x:10:alice\n"), "--groups: alice in wheel");
@@ -242,7 +254,11 @@ static void test_accounts(void)
     ok(lacks("etc/group", "\nbob:"), "no private group for --gid of an existing group");
     ok(log_has("test.ks:6: user bob: shell /bin/zsh is not in the image"), "missing shell is a warning with line");
     ok(contains("etc/passwd", "\ncarol:x:1003:1003::/home/carol:/bin/bash\n"), "carol: next uid");
+}
 
+static void case_accounts_passwords_hashed_and_locked(void)
+{
+    apply_accounts();
     char *sh = get("etc/shadow");
     char *a = sh ? strstr(sh, "\nalice:") : NULL;
     ok(a && !strncmp(a + 7, "$6$", 3), "alice: plaintext password hashed with SHA-512");
@@ -260,7 +276,11 @@ static void test_accounts(void)
     free(sh);
     ok(has_stat("etc/shadow", 0, 0, 0, false), "shadow keeps mode 0000");
     ok(has_stat("etc/passwd", 0644, 0, 0, false), "passwd keeps mode 0644");
+}
 
+static void case_accounts_homes_skel_and_sshkeys(void)
+{
+    apply_accounts();
     ok(has_stat("home/alice", 0700, 1002, 1002, true), "alice's home 0700 owned by her");
     ok(has_stat("home/alice/.bashrc", 0644, 1002, 1002, false), "skel file copied with owner");
     ok(has_stat("home/alice/.config/app.conf", 0600, 1002, 1002, false), "skel subdirectory copied, mode kept");
@@ -272,11 +292,15 @@ static void test_accounts(void)
     ok(has_stat("root/.ssh/authorized_keys", 0600, 0, 0, false), "sshkey --username=root in /root");
     ok(contains("etc/ssh/sshd_config.d/01-permitrootlogin.conf", "PermitRootLogin yes"), "rootpw --allow-ssh");
     ok(has_stat("etc/ssh/sshd_config.d/01-permitrootlogin.conf", 0600, 0, 0, false), "sshd drop-in mode 0600");
+}
 
-    /* errors name the kickstart line and change nothing */
+/* errors name the kickstart line and change nothing */
+static void case_accounts_errors_name_line_change_nothing(void)
+{
+    apply_accounts();
     char *before = get("etc/passwd");
-    memset(&sc, 0, sizeof sc);
-    memset(&ks, 0, sizeof ks);
+    struct kickstart ks = { 0 };
+    struct ks_sysconf sc = { 0 };
     struct ks_user bad = user(21, "dave");
     bad.uid = 1000;
     sc.users = &bad;
@@ -319,7 +343,12 @@ static void test_accounts(void)
     ok(before && after && !strcmp(before, after), "passwd unchanged by the failed commands");
     free(before);
     free(after);
+}
 
+static void case_rootpw_crypt_strings_checked(void)
+{
+    struct kickstart ks = { 0 };
+    struct ks_sysconf sc = { 0 };
     ks.rootpw = (struct ks_rootpw){ true, L(30), (char *)"notahash", true, false, false, false };
     ok(sysconfig_apply_sc(&ks, &sc, R) < 0 && strstr(log_failure(), "test.ks:30: rootpw --iscrypted: 'notahash' is not a valid"),
        "rootpw --iscrypted with a bad crypt string: error with line");
@@ -328,16 +357,19 @@ static void test_accounts(void)
     ok(log_has("test.ks:30: rootpw --iscrypted: the hash looks damaged"), "... with a warning");
     ks.rootpw = (struct ks_rootpw){ true, L(31), (char *)"$y$j9T$abcdefghijklmnopqrstu.$0123456789012345678901234567890123456789012", true, false, false, false };
     ok(sysconfig_apply_sc(&ks, &sc, R) == 0 && contains("etc/shadow", "root:$y$j9T$abcdefgh"), "yescrypt hash accepted");
+}
 
+static void case_passwd_crypt_check_markers_and_colons(void)
+{
     const char *why;
     ok(passwd_crypt_check("$1$abc$xyz", &why) != -1 || true, "passwd_crypt_check copes with md5crypt");
     ok(passwd_crypt_check("$6$x:y$z", &why) == -1, "passwd_crypt_check rejects ':'");
     ok(passwd_crypt_check("!", &why) == 0 && passwd_crypt_check("*", &why) == 0, "passwd_crypt_check accepts locked markers");
-    for (size_t i = 0; i < 3; i++)
-        strv_free(&users[i].groups);
 }
 
-static void test_services(void)
+/* --- systemd units -------------------------------------------------------- */
+
+static void case_services_enable_follows_install_section(void)
 {
     ok(services_enable(R, "sshd") == 0, "enable sshd (name without suffix)");
     is_str(link_of("etc/systemd/system/multi-user.target.wants/sshd.service"), "/usr/lib/systemd/system/sshd.service",
@@ -361,7 +393,16 @@ static void test_services(void)
     ok(log_has("unit static.service has no [Install] section"), "static unit: warning");
     ok(services_enable(R, "nosuch") == -1, "unknown unit: -1");
     ok(services_enable(R, "dbus") == 0, "enabling through an alias works");
+    /* clean up for the kickstart-level case */
+    services_disable(R, "dbus-broker");
+    services_disable(R, "getty@.service");
+    services_disable(R, "serial-getty@ttyS0.service");
+}
 
+static void case_services_disable_removes_links(void)
+{
+    services_enable(R, "cups"); /* as the case before leaves them */
+    services_enable(R, "sshd");
     ok(services_disable(R, "cups") == 0, "disable cups");
     ok(!exists("etc/systemd/system/multi-user.target.requires/cups.service") &&
            !exists("etc/systemd/system/printing.service"),
@@ -371,7 +412,10 @@ static void test_services(void)
            !exists("etc/systemd/system/sockets.target.wants/sshd.socket"),
        "disable follows Also=");
     ok(services_disable(R, "nosuch") == -1, "disabling an unknown unit: -1");
+}
 
+static void case_services_preset_rules(void)
+{
     is_int(services_preset(R, "preset-on.service"), 1, "preset: enable rule");
     is_int(services_preset(R, "preset-off.service"), 0, "preset: disable * in a later file");
     put("etc/systemd/system-preset/99-default-disable.preset", "enable preset-off.service\ndisable *\n", 0644);
@@ -379,23 +423,20 @@ static void test_services(void)
     char *p = path_join(R, "etc/systemd/system-preset/99-default-disable.preset");
     unlink(p);
     free(p);
+}
 
+static void case_services_default_target(void)
+{
     ok(services_set_default_target(R, "graphical.target") == 0, "set default target");
     is_str(link_of("etc/systemd/system/default.target"), "/usr/lib/systemd/system/graphical.target",
            "default.target link");
     ok(services_set_default_target(R, "nosuch.target") == -1, "unknown default target: -1");
-    /* clean up for the kickstart-level test */
-    services_disable(R, "dbus-broker");
-    services_disable(R, "getty@.service");
-    services_disable(R, "serial-getty@ttyS0.service");
 }
 
-static void test_ks_services(void)
+static void case_ks_services_xconfig_firstboot_reconfig(void)
 {
-    struct kickstart ks;
-    memset(&ks, 0, sizeof ks);
-    struct ks_sysconf sc;
-    memset(&sc, 0, sizeof sc);
+    struct kickstart ks = { 0 };
+    struct ks_sysconf sc = { 0 };
     sc.services.seen = true;
     sc.services.loc = L(40);
     strv_push(&sc.services.enabled, "sshd");
@@ -419,24 +460,29 @@ static void test_ks_services(void)
     ok(contains("etc/sysconfig/desktop", "DESKTOP=\"GNOME\""), "xconfig --defaultdesktop");
     ok(exists("etc/systemd/system/graphical.target.wants/initial-setup.service") && exists("etc/reconfigSys"),
        "firstboot --reconfig enables initial-setup");
-    sc.xconfig.seen = false;
-    sc.skipx = L(43);
-    sc.firstboot.mode = KS_FIRSTBOOT_DISABLE;
-    sc.services.seen = false;
-    ok(sysconfig_apply_sc(&ks, &sc, R) == 0, "skipx/firstboot --disable: apply");
-    is_str(link_of("etc/systemd/system/default.target"), "/usr/lib/systemd/system/multi-user.target",
-           "skipx: multi-user.target");
-    ok(!exists("etc/systemd/system/graphical.target.wants/initial-setup.service"), "firstboot --disable");
     strv_free(&sc.services.enabled);
     strv_free(&sc.services.disabled);
 }
 
-static void test_time_lang_keyboard(void)
+/* undoes the case before, when run after it */
+static void case_ks_skipx_firstboot_disable(void)
 {
-    struct kickstart ks;
-    memset(&ks, 0, sizeof ks);
-    struct ks_sysconf sc;
-    memset(&sc, 0, sizeof sc);
+    struct kickstart ks = { 0 };
+    struct ks_sysconf sc = { 0 };
+    sc.skipx = L(43);
+    sc.firstboot = (struct ks_firstboot){ true, L(42), KS_FIRSTBOOT_DISABLE };
+    ok(sysconfig_apply_sc(&ks, &sc, R) == 0, "skipx/firstboot --disable: apply");
+    is_str(link_of("etc/systemd/system/default.target"), "/usr/lib/systemd/system/multi-user.target",
+           "skipx: multi-user.target");
+    ok(!exists("etc/systemd/system/graphical.target.wants/initial-setup.service"), "firstboot --disable");
+}
+
+/* --- time, language, keyboard -------------------------------------------- */
+
+static void case_lang_timezone_ntp_keyboard_applied(void)
+{
+    struct kickstart ks = { 0 };
+    struct ks_sysconf sc = { 0 };
     ks.lang = (struct ks_lang){ true, L(1), (char *)"de_DE.UTF-8", { 0 } };
     ks.timezone = (struct ks_timezone){ true, L(2), (char *)"Europe/Berlin", true, false, { 0 } };
     strv_push(&ks.timezone.ntpservers, "ntp1.example.com");
@@ -461,33 +507,43 @@ static void test_time_lang_keyboard(void)
            contains("etc/X11/xorg.conf.d/00-keyboard.conf", "Option \"XkbVariant\" \"nodeadkeys,\"") &&
            contains("etc/X11/xorg.conf.d/00-keyboard.conf", "Option \"XkbOptions\" \"grp:alt_shift_toggle\""),
        "X11 keyboard config: layouts, variants, --switch");
+    strv_free(&ks.timezone.ntpservers);
+    strv_free(&sc.keyboard.xlayouts);
+    strv_free(&sc.keyboard.switch_options);
+}
 
-    /* keymap only: X11 layout from kbd-model-map; legacy positional */
-    struct ks_sysconf sc2;
-    memset(&sc2, 0, sizeof sc2);
+/* keymap only: X11 layout from kbd-model-map; legacy positional */
+static void case_keyboard_legacy_keymap_via_kbd_model_map(void)
+{
+    struct ks_sysconf sc2 = { 0 };
     sc2.keyboard = (struct ks_keyboard){ true, L(5), (char *)"cz-qwerty", NULL, { 0 }, { 0 } };
-    struct kickstart ks2;
-    memset(&ks2, 0, sizeof ks2);
+    struct kickstart ks2 = { 0 };
     ok(sysconfig_apply_sc(&ks2, &sc2, R) == 0, "keyboard LEGACY: apply");
     ok(contains("etc/vconsole.conf", "KEYMAP=cz-qwerty\n") &&
            contains("etc/X11/xorg.conf.d/00-keyboard.conf", "\"XkbLayout\" \"cz\"") &&
            contains("etc/X11/xorg.conf.d/00-keyboard.conf", "\"XkbVariant\" \"qwerty\""),
        "X11 layout derived through kbd-model-map");
     ok(log_has("test.ks:5: keyboard: the image has no console keymap 'cz-qwerty'"), "unknown keymap: warning with line");
+}
 
-    struct ks_sysconf sc3;
-    memset(&sc3, 0, sizeof sc3);
+static void case_keyboard_invalid_x_layout_refused(void)
+{
+    struct kickstart ks2 = { 0 };
+    struct ks_sysconf sc3 = { 0 };
     sc3.keyboard = (struct ks_keyboard){ true, L(6), NULL, (char *)"us", { 0 }, { 0 } };
     strv_push(&sc3.keyboard.xlayouts, "us\" Option \"evil");
     ok(sysconfig_apply_sc(&ks2, &sc3, R) < 0 && strstr(log_failure(), "test.ks:6: keyboard: invalid X layout"),
        "keyboard: a layout that would break the X config is an error");
     strv_free(&sc3.keyboard.xlayouts);
+}
 
-    /* --nontp, unknown zone */
-    ks.timezone.nontp = true;
-    strv_free(&ks.timezone.ntpservers);
-    sc.n_timesources = 0;
-    sc.keyboard.seen = false;
+/* --nontp (undoes the NTP servers of the case before), unknown zone */
+static void case_timezone_nontp_and_invalid_values(void)
+{
+    struct kickstart ks = { 0 };
+    struct ks_sysconf sc = { 0 };
+    ks.lang = (struct ks_lang){ true, L(1), (char *)"de_DE.UTF-8", { 0 } };
+    ks.timezone = (struct ks_timezone){ true, L(2), (char *)"Europe/Berlin", true, true, { 0 } };
     ok(sysconfig_apply_sc(&ks, &sc, R) == 0 && !exists("etc/systemd/system/multi-user.target.wants/chronyd.service"),
        "timezone --nontp disables chronyd");
     ks.timezone.timezone = (char *)"Mars/Olympus_Mons";
@@ -499,18 +555,22 @@ static void test_time_lang_keyboard(void)
     ks.timezone.seen = false;
     ks.lang.lang = (char *)"de DE";
     ok(sysconfig_apply_sc(&ks, &sc, R) < 0 && strstr(log_failure(), "test.ks:1: lang: invalid locale"), "invalid lang: error");
-    strv_free(&sc.keyboard.xlayouts);
-    strv_free(&sc.keyboard.switch_options);
 }
 
-static void test_network_firewall_selinux(void)
-{
+/* --- network, firewall, SELinux ------------------------------------------ */
+
+/* the network, firewall and selinux commands of these cases */
+struct net_ks {
     struct kickstart ks;
-    memset(&ks, 0, sizeof ks);
     struct ks_sysconf sc;
-    memset(&sc, 0, sizeof sc);
     struct ks_network n[3];
-    memset(n, 0, sizeof n);
+};
+
+static void net_ks_init(struct net_ks *k)
+{
+    memset(k, 0, sizeof *k);
+    struct ks_sysconf *sc = &k->sc;
+    struct ks_network *n = k->n;
     n[0].loc = L(50);
     n[0].hostname = (char *)"kscreate-test";
     n[0].mtu = n[1].mtu = n[2].mtu = -1;
@@ -527,16 +587,32 @@ static void test_network_firewall_selinux(void)
     n[2].loc = L(52);
     n[2].device = (char *)"52:54:00:12:34:56";
     n[2].onboot = 0;
-    sc.networks = n;
-    sc.n_networks = 3;
-    sc.firewall = (struct ks_firewall){ true, L(53), 1, false, { 0 }, { 0 }, { 0 }, { 0 } };
-    strv_push(&sc.firewall.ports, "8080:tcp");
-    strv_push(&sc.firewall.ports, "60000-61000:udp");
-    strv_push(&sc.firewall.services, "http");
-    strv_push(&sc.firewall.remove_services, "mdns");
-    strv_push(&sc.firewall.trusts, "eth1");
-    sc.selinux = (struct ks_selinux){ true, L(54), KS_SELINUX_PERMISSIVE };
-    ok(sysconfig_apply_sc(&ks, &sc, R) == 0, "network/firewall/selinux: apply");
+    sc->networks = n;
+    sc->n_networks = 3;
+    sc->firewall = (struct ks_firewall){ true, L(53), 1, false, { 0 }, { 0 }, { 0 }, { 0 } };
+    strv_push(&sc->firewall.ports, "8080:tcp");
+    strv_push(&sc->firewall.ports, "60000-61000:udp");
+    strv_push(&sc->firewall.services, "http");
+    strv_push(&sc->firewall.remove_services, "mdns");
+    strv_push(&sc->firewall.trusts, "eth1");
+    sc->selinux = (struct ks_selinux){ true, L(54), KS_SELINUX_PERMISSIVE };
+}
+
+static void net_ks_free(struct net_ks *k)
+{
+    struct ks_sysconf *sc = &k->sc;
+    strv_free(&k->n[1].nameservers);
+    strv_free(&sc->firewall.ports);
+    strv_free(&sc->firewall.services);
+    strv_free(&sc->firewall.remove_services);
+    strv_free(&sc->firewall.trusts);
+}
+
+static void case_network_firewall_selinux_applied(void)
+{
+    struct net_ks nk;
+    net_ks_init(&nk);
+    ok(sysconfig_apply_sc(&nk.ks, &nk.sc, R) == 0, "network/firewall/selinux: apply");
     ok(contains("etc/hostname", "kscreate-test\n"), "network --hostname");
     const char *nm = "etc/NetworkManager/system-connections/eth0.nmconnection";
     ok(has_stat(nm, 0600, 0, 0, false), "NM keyfile mode 0600");
@@ -559,53 +635,72 @@ static void test_network_firewall_selinux(void)
     ok(contains("etc/selinux/config", "SELINUX=permissive\n") && contains("etc/selinux/config", "SELINUXTYPE=targeted\n"),
        "selinux --permissive -> /etc/selinux/config");
     ok(selinux_policy(R) == NULL, "no policy in the fixture root");
-    ok(selinux_relabel(R, &sc.selinux) == 0 && log_has("the image has no policy"), "no policy: no relabel, logged");
+    ok(selinux_relabel(R, &nk.sc.selinux) == 0 && log_has("the image has no policy"), "no policy: no relabel, logged");
+    net_ks_free(&nk);
+}
+
+static void case_selinux_disabled_and_firewall_disabled_in_place(void)
+{
+    struct net_ks nk;
+    net_ks_init(&nk);
     put("etc/selinux/config", "# keep me\nSELINUX=enforcing\nSELINUXTYPE=mls\n", 0644);
-    sc.selinux.mode = KS_SELINUX_DISABLED;
-    sc.n_networks = 0;
-    sc.firewall.enabled = 0;
-    ok(sysconfig_apply_sc(&ks, &sc, R) == 0 && contains("etc/selinux/config", "# keep me\nSELINUX=disabled\nSELINUXTYPE=mls\n"),
+    nk.sc.selinux.mode = KS_SELINUX_DISABLED;
+    nk.sc.n_networks = 0;
+    nk.sc.firewall.enabled = 0;
+    ok(sysconfig_apply_sc(&nk.ks, &nk.sc, R) == 0 && contains("etc/selinux/config", "# keep me\nSELINUX=disabled\nSELINUXTYPE=mls\n"),
        "selinux --disabled edits the existing config in place");
     ok(!exists("etc/systemd/system/multi-user.target.wants/firewalld.service"), "firewall --disabled disables firewalld");
+    net_ks_free(&nk);
+}
 
-    /* ifcfg when the image has network-scripts instead of NetworkManager */
+/* the image has network-scripts instead of NetworkManager: ifcfg */
+static void case_ifcfg_when_image_has_network_scripts(void)
+{
+    struct net_ks nk;
+    net_ks_init(&nk);
+    nk.sc.selinux.mode = KS_SELINUX_DISABLED; /* as the case before leaves them */
+    nk.sc.firewall.enabled = 0;
     char *p = path_join(R, "usr/sbin/NetworkManager");
     unlink(p);
     free(p);
     put("etc/sysconfig/network-scripts/.keep", "", 0644);
     is_int(network_backend(R), NET_IFCFG, "network-scripts -> ifcfg");
-    sc.n_networks = 2;
-    ok(sysconfig_apply_sc(&ks, &sc, R) == 0, "ifcfg: apply");
+    nk.sc.n_networks = 2;
+    ok(sysconfig_apply_sc(&nk.ks, &nk.sc, R) == 0, "ifcfg: apply");
     const char *ifc = "etc/sysconfig/network-scripts/ifcfg-eth0";
     ok(contains(ifc, "DEVICE=eth0\n") && contains(ifc, "BOOTPROTO=none\n") && contains(ifc, "IPADDR=192.168.1.10\nPREFIX=24\nGATEWAY=192.168.1.1\n") &&
            contains(ifc, "DNS1=192.168.1.2\n") && contains(ifc, "IPV6INIT=no\n"),
        "ifcfg file contents");
-
-    /* invalid values */
-    n[1].netmask = (char *)"255.0.255.0";
-    ok(sysconfig_apply_sc(&ks, &sc, R) < 0 && strstr(log_failure(), "test.ks:51: network --bootproto=static: invalid or missing --netmask"),
-       "bad netmask: error with line");
-    n[1].netmask = (char *)"24";
-    n[0].hostname = (char *)"bad_host!";
-    ok(sysconfig_apply_sc(&ks, &sc, R) < 0 && strstr(log_failure(), "test.ks:50: network: invalid --hostname"),
-       "bad hostname: error with line");
-    sc.n_networks = 0;
-    strv_push(&sc.firewall.ports, "http:tcp");
-    ok(sysconfig_apply_sc(&ks, &sc, R) < 0 && strstr(log_failure(), "test.ks:53: firewall: invalid --port 'http:tcp'"),
-       "bad port: error with line");
-    strv_free(&n[1].nameservers);
-    strv_free(&sc.firewall.ports);
-    strv_free(&sc.firewall.services);
-    strv_free(&sc.firewall.remove_services);
-    strv_free(&sc.firewall.trusts);
+    net_ks_free(&nk);
 }
 
-static void test_misc(void)
+static void case_network_firewall_invalid_values(void)
 {
-    struct kickstart ks;
-    memset(&ks, 0, sizeof ks);
-    struct ks_sysconf sc;
-    memset(&sc, 0, sizeof sc);
+    struct net_ks nk;
+    net_ks_init(&nk);
+    nk.sc.selinux.mode = KS_SELINUX_DISABLED;
+    nk.sc.firewall.enabled = 0;
+    nk.sc.n_networks = 2;
+    nk.n[1].netmask = (char *)"255.0.255.0";
+    ok(sysconfig_apply_sc(&nk.ks, &nk.sc, R) < 0 && strstr(log_failure(), "test.ks:51: network --bootproto=static: invalid or missing --netmask"),
+       "bad netmask: error with line");
+    nk.n[1].netmask = (char *)"24";
+    nk.n[0].hostname = (char *)"bad_host!";
+    ok(sysconfig_apply_sc(&nk.ks, &nk.sc, R) < 0 && strstr(log_failure(), "test.ks:50: network: invalid --hostname"),
+       "bad hostname: error with line");
+    nk.sc.n_networks = 0;
+    strv_push(&nk.sc.firewall.ports, "http:tcp");
+    ok(sysconfig_apply_sc(&nk.ks, &nk.sc, R) < 0 && strstr(log_failure(), "test.ks:53: firewall: invalid --port 'http:tcp'"),
+       "bad port: error with line");
+    net_ks_free(&nk);
+}
+
+/* --- ignored commands, machine-id, boot loader password, resolv.conf ------ */
+
+static void case_ignored_commands_machine_id_grub_password(void)
+{
+    struct kickstart ks = { 0 };
+    struct ks_sysconf sc = { 0 };
     strv_push(&ks.ignored, "clearpart");
     strv_push(&ks.ignored, "zerombr");
     strv_push(&ks.ignored, "clearpart");
@@ -634,10 +729,13 @@ static void test_misc(void)
     ok(sysconfig_apply_sc(&ks, &sc, R) == 0 && log_has("test.ks:61: authselect: authselect is not installed in the image"),
        "authselect without authselect in the image: warning");
     put("usr/bin/authselect", "#!/bin/sh\n", 0755);
-    strv_push(&sc.authselect.args, "select");
-    strv_push(&sc.authselect.args, "sssd");
+    strv_free(&ks.ignored);
+}
 
-    /* resolv.conf during %post */
+/* resolv.conf during %post */
+static void case_resolv_conf_during_post_then_restored(void)
+{
+    struct kickstart ks = { 0 };
     char *rp = path_join(R, "etc/resolv.conf");
     symlink("../run/systemd/resolve/stub-resolv.conf", rp);
     ok(sysconfig_resolv_setup(R) == 0, "resolv.conf setup");
@@ -651,7 +749,7 @@ static void test_misc(void)
     put("etc/machine-id", "deadbeef\n", 0444);
     ok(sysconfig_finish(&ks, R) == 0, "finish");
     is_str(link_of("etc/resolv.conf"), "../run/systemd/resolve/stub-resolv.conf", "the image's resolv.conf symlink restored");
-    mid = get("etc/machine-id");
+    char *mid = get("etc/machine-id");
     is_str(mid, "", "finish empties a machine-id made by %%post");
     free(mid);
     ok(!exists("etc/.resolv.conf.kscreate-orig") && !exists("etc/.resolv.conf.kscreate-ours"), "no helper files left");
@@ -661,99 +759,126 @@ static void test_misc(void)
     sysconfig_resolv_restore(R);
     ok(contains("etc/resolv.conf", "nameserver 10.0.0.1"), "a resolv.conf written by %%post is kept");
     free(rp);
-    strv_free(&ks.ignored);
-    strv_free(&sc.authselect.args);
 }
 
-static void test_scripts(void)
+/* --- %pre, %post, %onerror and the image's own tools ---------------------- */
+
+static char *ENV_ROOT; /* INSTALL_ROOT=R */
+
+/* the root made a chroot with busybox as /bin/sh, once; false without busybox */
+static bool busybox_root(void)
 {
-    /* a chroot with busybox as /bin/sh */
-    put("bin/.keep", "", 0644);
-    char *bb = path_join(R, "bin/busybox"), *sh = path_join(R, "bin/sh");
-    bool have_bb = copy_file("/bin/busybox", bb, 0755) == 0 && symlink("busybox", sh) == 0;
-    free(bb);
-    free(sh);
-    struct ks_script s[6];
+    static int have = -1;
+    if (have < 0) {
+        put("bin/.keep", "", 0644);
+        char *bb = path_join(R, "bin/busybox"), *sh = path_join(R, "bin/sh");
+        have = copy_file("/bin/busybox", bb, 0755) == 0 && symlink("busybox", sh) == 0;
+        free(bb);
+        free(sh);
+    }
+    return have;
+}
+
+static void skip_without_busybox(int n)
+{
+    for (int i = 0; i < n; i++)
+        ok(1, "# SKIP no /bin/busybox on the host");
+}
+
+static void case_post_scripts_chroot_nochroot_log_erroronfail(void)
+{
+    if (!busybox_root()) {
+        skip_without_busybox(7);
+        return;
+    }
+    struct ks_script s[3];
     memset(s, 0, sizeof s);
     s[0] = (struct ks_script){ L(70), KS_SCRIPT_POST, NULL, (char *)"echo chroot-ok > /from-post\necho to-log\n", (char *)"/root/ks-post.log", false, false };
     s[1] = (struct ks_script){ L(73), KS_SCRIPT_POST, (char *)"/bin/sh", (char *)"echo \"$INSTALL_ROOT|$LIVE_ROOT\" > \"$INSTALL_ROOT/nochroot-env\"\n", NULL, true, false };
     s[2] = (struct ks_script){ L(76), KS_SCRIPT_POST, NULL, (char *)"echo failing; exit 3\n", NULL, false, false };
-    struct kickstart ks;
-    memset(&ks, 0, sizeof ks);
+    struct kickstart ks = { 0 };
     ks.scripts = s;
     ks.n_scripts = 3;
-    char *e1 = xasprintf("INSTALL_ROOT=%s", R);
-    const char *env[] = { e1, "LIVE_ROOT=/live/stage", NULL };
-    if (have_bb) {
-        ok(scripts_run(&ks, KS_SCRIPT_POST, R, env) == 0, "%%post scripts run; a failing one without --erroronfail is not fatal");
-        ok(contains("from-post", "chroot-ok"), "%%post runs chrooted in the root");
-        ok(contains("root/ks-post.log", "to-log") && contains("root/ks-post.log", "# %post script from test.ks:70"),
-           "--log appends the output inside the root");
-        char *want = xasprintf("%s|/live/stage\n", R);
-        ok(contains("nochroot-env", want), "%%post --nochroot gets INSTALL_ROOT and LIVE_ROOT");
-        free(want);
-        ok(log_has("test.ks:76: %post script exited with status 3"),
-           "failing script: warning with line");
-        ok(log_has("failing"), "script output in the log");
-        s[2].erroronfail = true;
-        ok(scripts_run(&ks, KS_SCRIPT_POST, R, env) < 0 && strstr(log_failure(), "test.ks:76: %post script failed with status 3 (--erroronfail)") &&
-               strstr(log_failure(), "failing"),
-           "--erroronfail: fatal, output in the error");
-        /* the image's own tools, run chrooted: firewall-offline-cmd, authselect, setfiles */
-        put("usr/bin/firewall-offline-cmd", "#!/bin/sh\necho \"$@\" > /fw-args\n", 0755);
-        put("usr/bin/authselect", "#!/bin/sh\necho \"$@\" > /authselect-args\n", 0755);
-        put("usr/sbin/setfiles", "#!/bin/sh\necho \"$@\" > /setfiles-args\n", 0755);
-        put("etc/selinux/targeted/contexts/files/file_contexts", "/.* system_u:object_r:default_t:s0\n", 0644);
-        put("etc/selinux/config", "SELINUX=enforcing\nSELINUXTYPE=targeted\n", 0644);
-        struct kickstart k3;
-        memset(&k3, 0, sizeof k3);
-        struct ks_sysconf sc;
-        memset(&sc, 0, sizeof sc);
-        sc.firewall = (struct ks_firewall){ true, L(81), 1, false, { 0 }, { 0 }, { 0 }, { 0 } };
-        strv_push(&sc.firewall.ports, "8080:tcp");
-        strv_push(&sc.firewall.ports, "1234");
-        strv_push(&sc.firewall.services, "http");
-        strv_push(&sc.firewall.remove_services, "mdns");
-        strv_push(&sc.firewall.trusts, "eth1");
-        sc.authselect = (struct ks_authselect){ true, L(82), { 0 }, false };
-        strv_push(&sc.authselect.args, "select");
-        strv_push(&sc.authselect.args, "sssd");
-        strv_push(&sc.authselect.args, "with-mkhomedir");
-        ok(sysconfig_apply_sc(&k3, &sc, R) == 0, "image tools run chrooted");
-        ok(contains("fw-args", "--enabled --trust=eth1 --port=8080:tcp --port=1234:tcp --remove-service=mdns --service=http\n"),
-           "firewall: the image's firewall-offline-cmd with anaconda's arguments");
-        ok(contains("authselect-args", "select sssd with-mkhomedir\n"), "authselect: the image's authselect with the arguments");
-        char *pol = selinux_policy(R);
-        is_str(pol, "targeted", "policy found: setfiles and file_contexts in the image");
-        free(pol);
-        ok(selinux_relabel(R, NULL) == 0 &&
-               contains("setfiles-args", "-F -e /proc -e /sys -e /dev -e /run /etc/selinux/targeted/contexts/files/file_contexts /\n"),
-           "relabel with the image's setfiles and policy");
-        char *sa = path_join(R, "setfiles-args");
-        unlink(sa);
-        struct ks_selinux off = { true, L(83), KS_SELINUX_DISABLED };
-        ok(selinux_relabel(R, &off) == 0 && !exists("setfiles-args"), "no relabel when SELinux is disabled");
-        free(sa);
-        put("usr/bin/authselect", "#!/bin/sh\necho broken >&2\nexit 2\n", 0755);
-        ok(sysconfig_apply_sc(&k3, &sc, R) < 0 && strstr(log_failure(), "test.ks:82: /usr/bin/authselect failed with status 2"),
-           "a failing authselect: error with the line");
-        strv_free(&sc.firewall.ports);
-        strv_free(&sc.firewall.services);
-        strv_free(&sc.firewall.remove_services);
-        strv_free(&sc.firewall.trusts);
-        strv_free(&sc.authselect.args);
-        char *rm[] = { "usr/bin/firewall-offline-cmd", "usr/bin/authselect", "usr/sbin/setfiles", NULL };
-        for (int i = 0; rm[i]; i++) {
-            char *q = path_join(R, rm[i]);
-            unlink(q);
-            free(q);
-        }
-    } else {
-        for (int i = 0; i < 14; i++)
-            ok(1, "# SKIP no /bin/busybox on the host");
+    const char *env[] = { ENV_ROOT, "LIVE_ROOT=/live/stage", NULL };
+    ok(scripts_run(&ks, KS_SCRIPT_POST, R, env) == 0, "%%post scripts run; a failing one without --erroronfail is not fatal");
+    ok(contains("from-post", "chroot-ok"), "%%post runs chrooted in the root");
+    ok(contains("root/ks-post.log", "to-log") && contains("root/ks-post.log", "# %post script from test.ks:70"),
+       "--log appends the output inside the root");
+    char *want = xasprintf("%s|/live/stage\n", R);
+    ok(contains("nochroot-env", want), "%%post --nochroot gets INSTALL_ROOT and LIVE_ROOT");
+    free(want);
+    ok(log_has("test.ks:76: %post script exited with status 3"),
+       "failing script: warning with line");
+    ok(log_has("failing"), "script output in the log");
+    s[2].erroronfail = true;
+    ok(scripts_run(&ks, KS_SCRIPT_POST, R, env) < 0 && strstr(log_failure(), "test.ks:76: %post script failed with status 3 (--erroronfail)") &&
+           strstr(log_failure(), "failing"),
+       "--erroronfail: fatal, output in the error");
+}
+
+/* the image's own tools, run chrooted: firewall-offline-cmd, authselect, setfiles */
+static void case_image_tools_run_chrooted(void)
+{
+    if (!busybox_root()) {
+        skip_without_busybox(7);
+        return;
     }
+    put("usr/bin/firewall-offline-cmd", "#!/bin/sh\necho \"$@\" > /fw-args\n", 0755);
+    put("usr/bin/authselect", "#!/bin/sh\necho \"$@\" > /authselect-args\n", 0755);
+    put("usr/sbin/setfiles", "#!/bin/sh\necho \"$@\" > /setfiles-args\n", 0755);
+    put("etc/selinux/targeted/contexts/files/file_contexts", "/.* system_u:object_r:default_t:s0\n", 0644);
+    put("etc/selinux/config", "SELINUX=enforcing\nSELINUXTYPE=targeted\n", 0644);
+    struct kickstart k3 = { 0 };
+    struct ks_sysconf sc = { 0 };
+    sc.firewall = (struct ks_firewall){ true, L(81), 1, false, { 0 }, { 0 }, { 0 }, { 0 } };
+    strv_push(&sc.firewall.ports, "8080:tcp");
+    strv_push(&sc.firewall.ports, "1234");
+    strv_push(&sc.firewall.services, "http");
+    strv_push(&sc.firewall.remove_services, "mdns");
+    strv_push(&sc.firewall.trusts, "eth1");
+    sc.authselect = (struct ks_authselect){ true, L(82), { 0 }, false };
+    strv_push(&sc.authselect.args, "select");
+    strv_push(&sc.authselect.args, "sssd");
+    strv_push(&sc.authselect.args, "with-mkhomedir");
+    ok(sysconfig_apply_sc(&k3, &sc, R) == 0, "image tools run chrooted");
+    ok(contains("fw-args", "--enabled --trust=eth1 --port=8080:tcp --port=1234:tcp --remove-service=mdns --service=http\n"),
+       "firewall: the image's firewall-offline-cmd with anaconda's arguments");
+    ok(contains("authselect-args", "select sssd with-mkhomedir\n"), "authselect: the image's authselect with the arguments");
+    char *pol = selinux_policy(R);
+    is_str(pol, "targeted", "policy found: setfiles and file_contexts in the image");
+    free(pol);
+    ok(selinux_relabel(R, NULL) == 0 &&
+           contains("setfiles-args", "-F -e /proc -e /sys -e /dev -e /run /etc/selinux/targeted/contexts/files/file_contexts /\n"),
+       "relabel with the image's setfiles and policy");
+    char *sa = path_join(R, "setfiles-args");
+    unlink(sa);
+    struct ks_selinux off = { true, L(83), KS_SELINUX_DISABLED };
+    ok(selinux_relabel(R, &off) == 0 && !exists("setfiles-args"), "no relabel when SELinux is disabled");
+    free(sa);
+    put("usr/bin/authselect", "#!/bin/sh\necho broken >&2\nexit 2\n", 0755);
+    ok(sysconfig_apply_sc(&k3, &sc, R) < 0 && strstr(log_failure(), "test.ks:82: /usr/bin/authselect failed with status 2"),
+       "a failing authselect: error with the line");
+    strv_free(&sc.firewall.ports);
+    strv_free(&sc.firewall.services);
+    strv_free(&sc.firewall.remove_services);
+    strv_free(&sc.firewall.trusts);
+    strv_free(&sc.authselect.args);
+    char *rm[] = { "usr/bin/firewall-offline-cmd", "usr/bin/authselect", "usr/sbin/setfiles", NULL };
+    for (int i = 0; rm[i]; i++) {
+        char *q = path_join(R, rm[i]);
+        unlink(q);
+        free(q);
+    }
+}
+
+static void case_interpreter_missing_pre_and_onerror_on_host(void)
+{
+    struct ks_script s[1];
     s[0] = (struct ks_script){ L(80), KS_SCRIPT_POST, (char *)"/usr/bin/python9", (char *)"print(1)\n", NULL, false, false };
+    struct kickstart ks = { 0 };
+    ks.scripts = s;
     ks.n_scripts = 1;
+    const char *env[] = { ENV_ROOT, "LIVE_ROOT=/live/stage", NULL };
     ok(scripts_run(&ks, KS_SCRIPT_POST, R, env) < 0 && strstr(log_failure(), "test.ks:80: %post interpreter /usr/bin/python9 not found in the image"),
        "--interpreter missing in the root: error with line");
     char *out = xasprintf("%s/pre-out", R);
@@ -764,12 +889,13 @@ static void test_scripts(void)
     ok(scripts_run(&ks, KS_SCRIPT_ONERROR, NULL, NULL) == 0 && log_has("onerror-ran"), "%%onerror runs on the host, output logged");
     free(out);
     free(body);
-    free(e1);
 }
 
-static void test_parser_bridge(void)
+/* --- the model built from the parser's command records, applied ---------- */
+
+/* the bridge kickstart parsed; NULL when it does not parse */
+static struct kickstart *bridge_ks(void)
 {
-    /* the model built from the parser's command records, applied */
     const char *text =
         "user --name=frank --groups=wheel --password=pw --plaintext --uid=1600 --gecos=\"Frank F\"\n"
         "group --name=ops --gid=2100\n"
@@ -783,7 +909,17 @@ static void test_parser_bridge(void)
         "timesource --ntp-server=time.example.com\n"
         "reboot\n";
     struct kickstart *ks = NULL;
-    ok(ks_parse_string(text, "bridge.ks", NULL, &ks) == 0 && ks, "bridge: kickstart parses");
+    if (ks_parse_string(text, "bridge.ks", NULL, &ks) == 0 && ks)
+        return ks;
+    if (ks)
+        ks_free(ks);
+    return NULL;
+}
+
+static void case_bridge_records_with_their_lines(void)
+{
+    struct kickstart *ks = bridge_ks();
+    ok(ks != NULL, "bridge: kickstart parses");
     if (!ks)
         return;
     struct ks_sysconf sc;
@@ -804,7 +940,15 @@ static void test_parser_bridge(void)
     ok(sysconf_applies(ks, "user") && sysconf_applies(ks, "selinux") && !sysconf_applies(ks, "reboot"),
        "bridge: applied commands are told apart from ignored ones");
     ks_sysconf_free(&sc);
-    ok(sysconfig_apply(ks, R) == 0, "bridge: sysconfig_apply on the parsed kickstart");
+    ks_free(ks);
+}
+
+static void case_bridge_applied_ignored_commands_listed(void)
+{
+    struct kickstart *ks = bridge_ks();
+    ok(ks && sysconfig_apply(ks, R) == 0, "bridge: sysconfig_apply on the parsed kickstart");
+    if (!ks)
+        return;
     ok(contains("etc/passwd", "\nfrank:x:1600:1600:Frank F:/home/frank:/bin/bash\n") &&
            contains("home/frank/.ssh/authorized_keys", "frank@host"),
        "bridge: user and key applied");
@@ -814,8 +958,11 @@ static void test_parser_bridge(void)
            !log_has_quiet("kickstart command 'user' does not apply"),
        "bridge: only really ignored commands are listed as ignored");
     ks_free(ks);
+}
 
-    /* %pre writes a file that a later %include reads */
+/* %pre writes a file that a later %include reads */
+static void case_pre_writes_file_for_include(void)
+{
     char *dir = xasprintf("%s-pre", R);
     mkdir_p(dir, 0755);
     char *ksf = xasprintf("%s/pre.ks", dir);
@@ -838,7 +985,39 @@ static void test_parser_bridge(void)
     free(dir);
 }
 
-int main(void)
+static const struct tap_case cases[] = {
+    TAP_CASE(case_accounts_groups_and_users_added),
+    TAP_CASE(case_accounts_passwords_hashed_and_locked),
+    TAP_CASE(case_accounts_homes_skel_and_sshkeys),
+    TAP_CASE(case_accounts_errors_name_line_change_nothing),
+    TAP_CASE(case_rootpw_crypt_strings_checked),
+    TAP_CASE(case_passwd_crypt_check_markers_and_colons),
+    TAP_CASE(case_services_enable_follows_install_section),
+    TAP_CASE(case_services_disable_removes_links),
+    TAP_CASE(case_services_preset_rules),
+    TAP_CASE(case_services_default_target),
+    TAP_CASE(case_ks_services_xconfig_firstboot_reconfig),
+    TAP_CASE(case_ks_skipx_firstboot_disable),
+    TAP_CASE(case_lang_timezone_ntp_keyboard_applied),
+    TAP_CASE(case_keyboard_legacy_keymap_via_kbd_model_map),
+    TAP_CASE(case_keyboard_invalid_x_layout_refused),
+    TAP_CASE(case_timezone_nontp_and_invalid_values),
+    TAP_CASE(case_network_firewall_selinux_applied),
+    TAP_CASE(case_selinux_disabled_and_firewall_disabled_in_place),
+    TAP_CASE(case_ifcfg_when_image_has_network_scripts),
+    TAP_CASE(case_network_firewall_invalid_values),
+    TAP_CASE(case_ignored_commands_machine_id_grub_password),
+    TAP_CASE(case_resolv_conf_during_post_then_restored),
+    TAP_CASE(case_post_scripts_chroot_nochroot_log_erroronfail),
+    TAP_CASE(case_image_tools_run_chrooted),
+    TAP_CASE(case_interpreter_missing_pre_and_onerror_on_host),
+    TAP_CASE(case_bridge_records_with_their_lines),
+    TAP_CASE(case_bridge_applied_ignored_commands_listed),
+    TAP_CASE(case_pre_writes_file_for_include),
+    { 0 },
+};
+
+int main(int argc, char **argv)
 {
     if (geteuid() != 0) {
         printf("1..0 # SKIP needs root (file owners)\n");
@@ -847,20 +1026,15 @@ int main(void)
     umask(022);
     R = make_tmpdir("/tmp", "ksc-sysconfig");
     LOGF = xasprintf("%s.log", R);
+    ENV_ROOT = xasprintf("INSTALL_ROOT=%s", R);
     log_open(LOG_QUIET, LOGF);
     fake_root();
-    test_accounts();
-    test_services();
-    test_ks_services();
-    test_time_lang_keyboard();
-    test_network_firewall_selinux();
-    test_misc();
-    test_scripts();
-    test_parser_bridge();
+    int rc = tap_run(cases, argc, argv);
     unlink(LOGF);
     free(LOGF);
+    free(ENV_ROOT);
     log_close();
     rm_rf(R);
     free(R);
-    return tap_done();
+    return rc;
 }
