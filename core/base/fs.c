@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <unistd.h>
 
 int fs_make_sparse(const char *path, uint64_t bytes)
@@ -168,9 +169,14 @@ int fs_trim(const char *mountpoint, uint64_t *trimmed)
     int fd = open(mountpoint, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (fd < 0)
         return log_fail("cannot open %s: %s", mountpoint, strerror(errno));
-    /* freed extents count as free only once their transaction is on disk
-     * (xfs, btrfs): commit first */
-    syncfs(fd);
+    /* freed extents count as free only once the deferred frees ran and
+     * their transaction is on disk: statfs runs xfs's pending inode
+     * inactivation, syncfs commits the log (xfs) or transaction (btrfs) */
+    struct statfs sfs;
+    for (int i = 0; i < 2; i++) {
+        fstatfs(fd, &sfs);
+        syncfs(fd);
+    }
     struct fstrim_range r = { .start = 0, .len = UINT64_MAX, .minlen = 0 };
     int rc = ioctl(fd, FITRIM, &r);
     int err = errno;
