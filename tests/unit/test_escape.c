@@ -1,0 +1,245 @@
+/* test_escape.c - values written into XML, shell and keyfile text: the
+ * escape module's round trips (libxml2, /bin/sh, GLib's keyfile parser),
+ * strbuf/strv basics, and the firewall's zone XML from hostile kickstart
+ * values (well-formed, or refused with the kickstart file:line). */
+#define _GNU_SOURCE
+#include "core/base/escape.h"
+#include "core/base/cleanup.h"
+#include "core/base/log.h"
+#include "core/base/rootfile.h"
+#include "core/base/run.h"
+#include "core/base/strbuf.h"
+#include "core/base/strv.h"
+#include "core/base/util.h"
+#include "tap.h"
+
+#include <glib.h>
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* strings every quoting must carry through unchanged */
+static const char *const hostile[] = {
+    "plain", "", "two words", "it's", "\"dq\"", "back\\slash", "$(id)", "`id`", "a;b|c&d",
+    "<&\"'>", "tab\there", "new\nline", "*?[x]~#", "caf\xc3\xa9", "--opt=1", NULL,
+};
+
+/* S for a test name: control characters as \xNN (malloc'd) */
+static char *shown(const char *s)
+{
+    struct strbuf b = { 0 };
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+        if (*p < 0x20 || *p == 0x7f)
+            strbuf_printf(&b, "\\x%02x", *p);
+        else
+            strbuf_addc(&b, (char)*p);
+    return strbuf_take(&b);
+}
+
+/* ---- strbuf, strv ----------------------------------------------------------- */
+
+static void case_strbuf_growth(void)
+{
+    struct strbuf b = { 0 };
+    is_str(strbuf_str(&b), "", "an empty strbuf reads as \"\"");
+    for (size_t i = 0; i < 70000; i++)
+        strbuf_addc(&b, (char)('a' + i % 26));
+    ok(b.n == 70000 && strlen(strbuf_str(&b)) == 70000, "strbuf grows past 64 KiB one byte at a time");
+    ok(b.p[65536] == (char)('a' + 65536 % 26) && b.p[69999] == (char)('a' + 69999 % 26), "its content is kept");
+    strbuf_reset(&b);
+    ok(b.n == 0 && !strcmp(strbuf_str(&b), ""), "strbuf_reset empties it");
+    char *big = xmalloc(100001);
+    memset(big, 'x', 100000);
+    big[100000] = 0;
+    strbuf_printf(&b, "<%s>%d", big, 42);
+    ok(b.n == 100004 && b.p[0] == '<' && !strcmp(b.p + 100001, ">42"), "strbuf_printf of a 100 KB string");
+    char *t = strbuf_take(&b);
+    ok(strlen(t) == 100004 && b.p == NULL && b.n == 0, "strbuf_take hands the string over");
+    free(t);
+    t = strbuf_take(&b);
+    is_str(t, "", "strbuf_take of an empty one gives \"\"");
+    free(t);
+    free(big);
+    strbuf_free(&b);
+}
+
+static void case_strv_basics(void)
+{
+    strv_t sv = { 0 };
+    const char *const *a = strv_argv(&sv);
+    ok(a && a[0] == NULL, "strv_argv of an empty vector is an empty argv");
+    char *j = strv_join(&sv, ",");
+    is_str(j, "", "strv_join of an empty vector");
+    free(j);
+    strv_push(&sv, "a");
+    strv_pushv(&sv, "b", "c", NULL);
+    strv_pushf(&sv, "%s-%d", "d", 4);
+    for (int i = 0; i < 100; i++)
+        strv_pushf(&sv, "n%d", i);
+    a = strv_argv(&sv);
+    ok(sv.n == 104 && !strcmp(a[3], "d-4") && !strcmp(a[103], "n99") && a[104] == NULL,
+       "strv grows and stays NULL-terminated");
+    ok(strv_contains(&sv, "c") && !strv_contains(&sv, "e"), "strv_contains");
+    strv_free(&sv);
+    strv_pushv(&sv, "x", "y", "z", NULL);
+    j = strv_join(&sv, ", ");
+    is_str(j, "x, y, z", "strv_join");
+    free(j);
+    strv_free(&sv);
+    ok(sv.v == NULL && sv.n == 0, "strv_free leaves an empty vector");
+}
+
+/* ---- XML ------------------------------------------------------------------------ */
+
+/* TEXT in an element and an attribute in QUOTE, parsed back by libxml2 */
+static bool xml_round_trip(const char *s, char quote)
+{
+    struct strbuf b = { 0 };
+    strbuf_printf(&b, "<r a=%c", quote);
+    if (esc_xml_attr(&b, s) < 0)
+        return false;
+    strbuf_printf(&b, "%c>", quote);
+    if (esc_xml_text(&b, s) < 0)
+        return false;
+    strbuf_add(&b, "</r>");
+    xmlDocPtr doc = xmlReadMemory(b.p, (int)b.n, "t.xml", NULL, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+    bool r = false;
+    if (doc) {
+        xmlNodePtr root = xmlDocGetRootElement(doc);
+        xmlChar *attr = xmlGetProp(root, (const xmlChar *)"a"), *text = xmlNodeGetContent(root);
+        r = attr && text && !strcmp((char *)attr, s) && !strcmp((char *)text, s);
+        if (!r)
+            printf("# '%s': attribute '%s' text '%s'\n", s, attr ? (char *)attr : "", text ? (char *)text : "");
+        xmlFree(attr);
+        xmlFree(text);
+        xmlFreeDoc(doc);
+    } else {
+        printf("# not well-formed: %s\n", b.p);
+    }
+    strbuf_free(&b);
+    return r;
+}
+
+static void case_xml_round_trip(void)
+{
+    for (size_t i = 0; hostile[i]; i++) {
+        char *name = shown(hostile[i]);
+        ok(xml_round_trip(hostile[i], '"') && xml_round_trip(hostile[i], '\''),
+           "XML text and attribute round trip of '%s'", name);
+        free(name);
+    }
+    ok(xml_round_trip("cr\r\nlf", '"'), "XML keeps a carriage return");
+    ok(xml_round_trip("\xf0\x9f\x90\xa7 \xe2\x82\xac", '"'), "XML carries 4- and 3-byte UTF-8");
+}
+
+static void case_xml_refused(void)
+{
+    static const char *const bad[] = { "nul\x01", "esc\x1b[0m", "\xff", "\xc0\xaf", "\xed\xa0\x80", "\xe2\x82",
+                                       "\xef\xbf\xbe", "\xf4\x90\x80\x80", NULL };
+    for (size_t i = 0; bad[i]; i++) {
+        struct strbuf b = { 0 };
+        strbuf_add(&b, "x");
+        ok(!esc_xml_ok(bad[i]) && esc_xml_text(&b, bad[i]) < 0 && esc_xml_attr(&b, bad[i]) < 0 && b.n == 1,
+           "XML refuses bad value %zu (control character or not UTF-8) and appends nothing", i);
+        strbuf_free(&b);
+    }
+}
+
+/* ---- shell -------------------------------------------------------------------- */
+
+/* what /bin/sh -c 'printf %s QUOTED' prints */
+static char *sh_printf(const char *quoted)
+{
+    char *cmd = xasprintf("printf %%s %s", quoted), *out = NULL;
+    if (run_capture(&out, "/bin/sh", "-c", cmd, NULL) != 0) {
+        free(out);
+        out = NULL;
+    }
+    free(cmd);
+    return out;
+}
+
+static void case_sh_round_trip(void)
+{
+    void (*const quote[])(struct strbuf *, const char *) = { esc_sh_quote, esc_sh_word, esc_sh_dquote };
+    const char *names[] = { "esc_sh_quote", "esc_sh_word", "esc_sh_dquote" };
+    for (size_t q = 0; q < 3; q++)
+        for (size_t i = 0; hostile[i]; i++) {
+            struct strbuf b = { 0 };
+            quote[q](&b, hostile[i]);
+            char *out = sh_printf(strbuf_str(&b)), *name = shown(hostile[i]), *word = shown(strbuf_str(&b));
+            ok(out && !strcmp(out, hostile[i]), "%s: /bin/sh gives back '%s' (from %s)", names[q], name, word);
+            free(out);
+            free(name);
+            free(word);
+            strbuf_free(&b);
+        }
+    struct strbuf b = { 0 };
+    esc_sh_word(&b, "/usr/bin/x-1.2:3");
+    is_str(strbuf_str(&b), "/usr/bin/x-1.2:3", "esc_sh_word leaves a plain word bare");
+    strbuf_reset(&b);
+    esc_sh_quote(&b, "it's");
+    is_str(strbuf_str(&b), "'it'\\''s'", "esc_sh_quote");
+    strbuf_reset(&b);
+    esc_sh_dquote(&b, "a\"$b");
+    is_str(strbuf_str(&b), "\"a\\\"\\$b\"", "esc_sh_dquote");
+    strbuf_free(&b);
+}
+
+/* ---- INI, keyfile ---------------------------------------------------------------- */
+
+static void case_keyfile(void)
+{
+    ok(esc_value_ok("a value; with = [signs] \\ and UTF-8 caf\xc3\xa9"), "esc_value_ok takes printable text");
+    ok(!esc_value_ok("a\nb") && !esc_value_ok("a\rb") && !esc_value_ok("\t") && !esc_value_ok("del\x7f"),
+       "esc_value_ok refuses newline, CR, tab, DEL");
+    for (size_t i = 0; hostile[i]; i++) {
+        struct strbuf b = { 0 };
+        strbuf_add(&b, "[s]\nk=");
+        esc_keyfile(&b, hostile[i]);
+        strbuf_add(&b, "\n");
+        GKeyFile *kf = g_key_file_new();
+        GError *err = NULL;
+        gchar *v = NULL;
+        if (g_key_file_load_from_data(kf, b.p, b.n, G_KEY_FILE_NONE, &err))
+            v = g_key_file_get_string(kf, "s", "k", &err);
+        char *name = shown(hostile[i]);
+        ok(v && !strcmp(v, hostile[i]), "keyfile round trip of '%s'", name);
+        free(name);
+        g_free(v);
+        g_clear_error(&err);
+        g_key_file_free(kf);
+        strbuf_free(&b);
+    }
+    struct strbuf b = { 0 };
+    esc_keyfile(&b, " lead");
+    is_str(strbuf_str(&b), "\\slead", "a leading space is \\s");
+    strbuf_free(&b);
+}
+
+static void case_root_set_var_refuses(void)
+{
+    char *root = make_tmpdir("/tmp", "ksc-escape");
+    ok(root_set_var(root, "etc/x.conf", "KEY", "ok", 0644) == 0, "root_set_var writes a value");
+    ok(root_set_var(root, "etc/x.conf", "KEY", "a\nEVIL=1", 0644) < 0 && strstr(log_failure(), "KEY"),
+       "root_set_var refuses a value with a newline");
+    char *p = path_join(root, "etc/x.conf"), *buf = NULL;
+    ok(read_file(p, &buf, NULL) == 0 && !strcmp(buf, "KEY=ok\n"), "the file is left as it was");
+    free(buf);
+    free(p);
+    rm_rf(root);
+    free(root);
+}
+
+static const struct tap_case cases[] = {
+    TAP_CASE(case_strbuf_growth),  TAP_CASE(case_strv_basics), TAP_CASE(case_xml_round_trip),
+    TAP_CASE(case_xml_refused),    TAP_CASE(case_sh_round_trip), TAP_CASE(case_keyfile),
+    TAP_CASE(case_root_set_var_refuses), { 0 },
+};
+
+int main(int argc, char **argv)
+{
+    log_open(LOG_QUIET, NULL);
+    return tap_run(cases, argc, argv);
+}
