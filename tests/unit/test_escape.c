@@ -4,6 +4,8 @@
  * values (well-formed, or refused with the kickstart file:line). */
 #define _GNU_SOURCE
 #include "core/base/escape.h"
+#include "core/firewall_cfg.h"
+#include "core/sysconf_ks.h"
 #include "core/base/cleanup.h"
 #include "core/base/log.h"
 #include "core/base/rootfile.h"
@@ -11,6 +13,7 @@
 #include "core/base/strbuf.h"
 #include "core/base/strv.h"
 #include "core/base/util.h"
+#include "kickstart/ks.h"
 #include "tap.h"
 
 #include <glib.h>
@@ -232,14 +235,176 @@ static void case_root_set_var_refuses(void)
     free(root);
 }
 
+/* ---- the firewall's zone XML from kickstart values ------------------------------ */
+
+static char *R;   /* a fake image root */
+
+static void put(const char *rel, const char *content)
+{
+    ok(root_write(R, rel, content, 0644) == 0, "fixture %s", rel);
+}
+
+/* parse TEXT as fw.ks, apply its firewall command to R */
+static int firewall_from_ks(const char *text)
+{
+    struct kickstart *ks = NULL;
+    if (ks_parse_string(text, "fw.ks", NULL, &ks) != 0 || !ks) {
+        printf("# the kickstart does not parse: %s\n", log_failure() ? log_failure() : "");
+        return -2;
+    }
+    struct ks_sysconf sc;
+    sysconf_from_ks(ks, &sc);
+    int r = firewall_apply(R, &sc.firewall);
+    ks_sysconf_free(&sc);
+    ks_free(ks);
+    return r;
+}
+
+static void fresh_root(void)
+{
+    if (R) {
+        rm_rf(R);
+        free(R);
+    }
+    R = make_tmpdir("/tmp", "ksc-escape-fw");
+    put("usr/lib/firewalld/zones/public.xml",
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<zone>\n  <short>Public &amp; \"home\" &lt;1&gt;</short>\n"
+        "  <service name='ssh'/>\n  <service name=\"mdns\" />\n</zone>\n");
+}
+
+/* the zone file parsed, or NULL (then why is printed) */
+static xmlDocPtr zone_doc(const char *rel)
+{
+    char *p = path_join(R, rel);
+    xmlDocPtr d = xmlReadFile(p, NULL, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+    if (!d)
+        printf("# %s is missing or not well-formed XML\n", p);
+    free(p);
+    return d;
+}
+
+/* "tag:attr=value,attr=value;..." of the root's element children, in order */
+static char *zone_summary(xmlDocPtr d)
+{
+    struct strbuf b = { 0 };
+    for (xmlNodePtr n = xmlDocGetRootElement(d)->children; n; n = n->next) {
+        if (n->type != XML_ELEMENT_NODE)
+            continue;
+        strbuf_printf(&b, "%s%s:", b.n ? ";" : "", (const char *)n->name);
+        for (xmlAttrPtr a = n->properties; a; a = a->next) {
+            xmlChar *v = xmlGetProp(n, a->name);
+            strbuf_printf(&b, "%s%s=%s", a == n->properties ? "" : ",", (const char *)a->name, (const char *)v);
+            xmlFree(v);
+        }
+        if (!n->properties) {
+            xmlChar *t = xmlNodeGetContent(n);
+            strbuf_add(&b, (const char *)t);
+            xmlFree(t);
+        }
+    }
+    return strbuf_take(&b);
+}
+
+static void case_firewall_leading_zeros(void)
+{
+    fresh_root();
+    struct strbuf ks = { 0 };
+    strbuf_add(&ks, "firewall --enabled --port=");
+    for (int i = 0; i < 10000; i++)
+        strbuf_addc(&ks, '0');
+    strbuf_add(&ks, "22:tcp,0000065535:udp,01-0002:sctp,8080 --service=http --trust=eth1\n");
+    is_int(firewall_from_ks(strbuf_str(&ks)), 0, "a port with 10,000 leading zeros is accepted");
+    xmlDocPtr d = zone_doc("etc/firewalld/zones/public.xml");
+    ok(d != NULL, "the zone file is well-formed XML");
+    if (d) {
+        char *s = zone_summary(d);
+        is_str(s,
+               "short:Public & \"home\" <1>;service:name=ssh;service:name=mdns;service:name=http;"
+               "port:protocol=tcp,port=22;port:protocol=udp,port=65535;port:protocol=sctp,port=1-2;"
+               "port:protocol=tcp,port=8080",
+               "shipped short name kept through an XML round trip, ports without their leading zeros");
+        free(s);
+        xmlFreeDoc(d);
+    }
+    d = zone_doc("etc/firewalld/zones/trusted.xml");
+    ok(d != NULL, "trusted.xml is well-formed XML");
+    xmlFreeDoc(d);
+    strbuf_free(&ks);
+}
+
+static void case_firewall_port_bounds(void)
+{
+    fresh_root();
+    struct strbuf ks = { 0 };
+    strbuf_add(&ks, "# ports out of range\nfirewall --enabled --port=");
+    for (int i = 0; i < 10000; i++)
+        strbuf_addc(&ks, '9');
+    strbuf_add(&ks, ":tcp\n");
+    ok(firewall_from_ks(strbuf_str(&ks)) == -1 && strstr(log_failure(), "fw.ks:2: firewall: invalid --port '9999") &&
+           strlen(log_failure()) < 200,
+       "a 10,000-digit port is refused with file:line (no overflow, the value cut short in the message)");
+    ok(firewall_from_ks("\n\nfirewall --port=0000065536:tcp\n") == -1 &&
+           strstr(log_failure(), "fw.ks:3: firewall: invalid --port '0000065536:tcp'"),
+       "65536 is refused");
+    ok(firewall_from_ks("firewall --port=0:tcp\n") == -1 && firewall_from_ks("firewall --port=30-20:udp\n") == -1 &&
+           firewall_from_ks("firewall --port=-5:tcp\n") == -1,
+       "0, a reversed range, a negative port are refused");
+    ok(!root_exists(R, "etc/firewalld/zones/public.xml"), "nothing was written");
+    strbuf_free(&ks);
+}
+
+static void case_firewall_hostile_names(void)
+{
+    static const struct { const char *ks, *want; } cases[] = {
+        { "firewall --service='x<&\"y'\n", "fw.ks:1: firewall: invalid name 'x<&\"y'" },
+        { "\nfirewall --service=\"x'y\"\n", "fw.ks:2: firewall: invalid name 'x'y'" },
+        { "firewall --remove-service='</zone>'\n", "fw.ks:1: firewall: invalid name '</zone>'" },
+        { "firewall --trust='eth0\"/><x a=\"'\n", "fw.ks:1: firewall: invalid name 'eth0\"/><x a=\"'" },
+        { "firewall --port='22\"/><x a=\"':tcp\n", "fw.ks:1: firewall: invalid --port '22\"/><x a=\":tcp'" },
+        { "firewall --port=22:'tcp\"&amp;'\n", "fw.ks:1: firewall: invalid --port '22:tcp\"&amp;'" },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        fresh_root();
+        int r = firewall_from_ks(cases[i].ks);
+        const char *f = log_failure() ? log_failure() : "";
+        ok(r == -1 && strstr(f, cases[i].want), "refused with file:line: %s", cases[i].want);
+        if (!strstr(f, cases[i].want))
+            printf("#   got: %s\n", f);
+        ok(!root_exists(R, "etc/firewalld/zones/public.xml"), "no zone file written");
+    }
+}
+
+static void case_firewall_bad_shipped_zone(void)
+{
+    fresh_root();
+    put("usr/lib/firewalld/zones/public.xml", "<zone><short>broken & not XML</zone>");
+    put("etc/firewalld/firewalld.conf", "DefaultZone=public \n");
+    is_int(firewall_from_ks("firewall --service=ssh\n"), 0, "a shipped zone that is not XML: applied anyway");
+    xmlDocPtr d = zone_doc("etc/firewalld/zones/public.xml");
+    char *s = d ? zone_summary(d) : NULL;
+    is_str(s, "short:public;service:name=ssh", "the written zone is well-formed, with the kickstart's service");
+    free(s);
+    xmlFreeDoc(d);
+    put("etc/firewalld/firewalld.conf", "DefaultZone=../../../x\n");
+    ok(firewall_from_ks("firewall --service=ssh\n") == -1 && strstr(log_failure(), "invalid DefaultZone"),
+       "an invalid DefaultZone in the image is refused");
+}
+
 static const struct tap_case cases[] = {
     TAP_CASE(case_strbuf_growth),  TAP_CASE(case_strv_basics), TAP_CASE(case_xml_round_trip),
     TAP_CASE(case_xml_refused),    TAP_CASE(case_sh_round_trip), TAP_CASE(case_keyfile),
-    TAP_CASE(case_root_set_var_refuses), { 0 },
+    TAP_CASE(case_root_set_var_refuses), TAP_CASE(case_firewall_leading_zeros), TAP_CASE(case_firewall_port_bounds),
+    TAP_CASE(case_firewall_hostile_names), TAP_CASE(case_firewall_bad_shipped_zone), { 0 },
 };
 
 int main(int argc, char **argv)
 {
     log_open(LOG_QUIET, NULL);
-    return tap_run(cases, argc, argv);
+    int r = tap_run(cases, argc, argv);
+    if (R) {
+        rm_rf(R);
+        free(R);
+    }
+    xmlCleanupParser();
+    return r;
 }
