@@ -5,6 +5,7 @@
 #define _GNU_SOURCE
 #include "core/base/escape.h"
 #include "core/firewall_cfg.h"
+#include "core/libvirt_xml.h"
 #include "core/sysconf_ks.h"
 #include "core/base/cleanup.h"
 #include "core/base/log.h"
@@ -390,11 +391,33 @@ static void case_firewall_bad_shipped_zone(void)
        "an invalid DefaultZone in the image is refused");
 }
 
+static void case_libvirt_xml(void)
+{
+    struct vm_disk d[1] = { { "/img/it's <a>&\"b\".raw", "raw" } };
+    char *x = libvirt_domain_xml("vm'&<x>\"", "desc ' \" & < >", 512, 1, false, d, 1);
+    xmlDocPtr doc = x ? xmlReadMemory(x, (int)strlen(x), "d.xml", NULL, XML_PARSE_NONET | XML_PARSE_NOERROR) : NULL;
+    ok(doc != NULL, "libvirt XML with <&\"' in name, description and disk path is well-formed");
+    if (doc) {
+        xmlNodePtr n = xmlDocGetRootElement(doc)->children;
+        while (n && (n->type != XML_ELEMENT_NODE || xmlStrcmp(n->name, (const xmlChar *)"name")))
+            n = n->next;
+        xmlChar *t = n ? xmlNodeGetContent(n) : NULL;
+        is_str((const char *)t, "vm'&<x>\"", "the name round-trips");
+        xmlFree(t);
+        xmlFreeDoc(doc);
+    }
+    free(x);
+    x = libvirt_domain_xml("vm\x01", NULL, 512, 1, false, d, 1);
+    ok(!x && strstr(log_failure(), "characters XML cannot carry"), "a control character is refused");
+    free(x);
+}
+
 static const struct tap_case cases[] = {
     TAP_CASE(case_strbuf_growth),  TAP_CASE(case_strv_basics), TAP_CASE(case_xml_round_trip),
     TAP_CASE(case_xml_refused),    TAP_CASE(case_sh_round_trip), TAP_CASE(case_keyfile),
     TAP_CASE(case_root_set_var_refuses), TAP_CASE(case_firewall_leading_zeros), TAP_CASE(case_firewall_port_bounds),
-    TAP_CASE(case_firewall_hostile_names), TAP_CASE(case_firewall_bad_shipped_zone), { 0 },
+    TAP_CASE(case_firewall_hostile_names), TAP_CASE(case_firewall_bad_shipped_zone),
+    TAP_CASE(case_libvirt_xml), { 0 },
 };
 
 int main(int argc, char **argv)
