@@ -6,6 +6,7 @@
 #include "core/base/escape.h"
 #include "core/firewall_cfg.h"
 #include "core/libvirt_xml.h"
+#include "core/network_cfg.h"
 #include "core/sysconf_ks.h"
 #include "core/base/cleanup.h"
 #include "core/base/log.h"
@@ -245,21 +246,31 @@ static void put(const char *rel, const char *content)
     ok(root_write(R, rel, content, 0644) == 0, "fixture %s", rel);
 }
 
-/* parse TEXT as fw.ks, apply its firewall command to R */
-static int firewall_from_ks(const char *text)
+typedef int (*apply_fn)(const struct kickstart *ks, const struct ks_sysconf *sc);
+
+/* parse TEXT as NAME, apply it to R with APPLY */
+static int apply_ks(const char *text, const char *name, apply_fn apply)
 {
     struct kickstart *ks = NULL;
-    if (ks_parse_string(text, "fw.ks", NULL, &ks) != 0 || !ks) {
+    if (ks_parse_string(text, name, NULL, &ks) != 0 || !ks) {
         printf("# the kickstart does not parse: %s\n", log_failure() ? log_failure() : "");
         return -2;
     }
     struct ks_sysconf sc;
     sysconf_from_ks(ks, &sc);
-    int r = firewall_apply(R, &sc.firewall);
+    int r = apply(ks, &sc);
     ks_sysconf_free(&sc);
     ks_free(ks);
     return r;
 }
+
+static int fw_apply(const struct kickstart *ks, const struct ks_sysconf *sc)
+{
+    (void)ks;
+    return firewall_apply(R, &sc->firewall);
+}
+
+static int firewall_from_ks(const char *text) { return apply_ks(text, "fw.ks", fw_apply); }
 
 static void fresh_root(void)
 {
@@ -412,12 +423,93 @@ static void case_libvirt_xml(void)
     free(x);
 }
 
+/* ---- network: NM keyfile and ifcfg values ------------------------------------------ */
+
+static int net_apply(const struct kickstart *ks, const struct ks_sysconf *sc)
+{
+    (void)ks;
+    return network_apply(R, sc->networks, sc->n_networks);
+}
+
+/* [GROUP] KEY of the keyfile REL in R, as GLib reads it (malloc'd) */
+static char *keyfile_get(const char *rel, const char *group, const char *key)
+{
+    char *p = path_join(R, rel), *v = NULL;
+    GKeyFile *kf = g_key_file_new();
+    if (g_key_file_load_from_file(kf, p, G_KEY_FILE_NONE, NULL)) {
+        gchar *g = g_key_file_get_string(kf, group, key, NULL);
+        v = g ? xstrdup(g) : NULL;
+        g_free(g);
+    }
+    g_key_file_free(kf);
+    free(p);
+    return v;
+}
+
+/* VAR after /bin/sh sources REL in R (malloc'd, with printenv's newline) */
+static char *sh_source(const char *rel, const char *var)
+{
+    char *p = path_join(R, rel), *out = NULL;
+    if (run_capture(&out, "/bin/sh", "-c", "set -a; . \"$0\" && printenv \"$1\"", p, var, NULL) != 0) {
+        free(out);
+        out = NULL;
+    }
+    free(p);
+    return out;
+}
+
+#define ESSID "my \"net\" $(id) \\x ;<&>"
+#define WPAKEY "p'a$s`x` \\n"
+
+static void case_network_values(void)
+{
+    fresh_root();
+    put("usr/sbin/NetworkManager", "");
+    const char *ks = "network --device=wlan0 --essid='" ESSID "' --wpakey=\"p'a$s`x` \\\\n\"\n";
+    is_int(apply_ks(ks, "net.ks", net_apply), 0, "network with quotes, $, backslash in --essid/--wpakey");
+    const char *nm = "etc/NetworkManager/system-connections/wlan0.nmconnection";
+    char *v = keyfile_get(nm, "wifi", "ssid");
+    is_str(v, ESSID, "NM keyfile: GLib reads the ssid back");
+    free(v);
+    v = keyfile_get(nm, "wifi-security", "psk");
+    is_str(v, WPAKEY, "NM keyfile: GLib reads the psk back");
+    free(v);
+    v = keyfile_get(nm, "connection", "interface-name");
+    is_str(v, "wlan0", "NM keyfile: interface-name");
+    free(v);
+
+    char *p = path_join(R, "usr/sbin/NetworkManager");
+    unlink(p);
+    free(p);
+    put("etc/sysconfig/network-scripts/.keep", "");
+    is_int(apply_ks(ks, "net.ks", net_apply), 0, "the same for ifcfg");
+    v = sh_source("etc/sysconfig/network-scripts/ifcfg-wlan0", "ESSID");
+    is_str(v, ESSID "\n", "ifcfg: the shell reads ESSID back");
+    free(v);
+    v = sh_source("etc/sysconfig/network-scripts/keys-wlan0", "WPA_PSK");
+    is_str(v, WPAKEY "\n", "ifcfg keys: the shell reads WPA_PSK back");
+    free(v);
+    v = sh_source("etc/sysconfig/network-scripts/ifcfg-wlan0", "DEVICE");
+    is_str(v, "wlan0\n", "ifcfg: DEVICE");
+    free(v);
+
+    ok(apply_ks("\nnetwork --device=wlan0 --essid='a\tb'\n", "net.ks", net_apply) == -1 &&
+           strstr(log_failure(), "net.ks:2: network: --essid cannot contain a newline or control character"),
+       "a control character in --essid is refused with file:line");
+    ok(apply_ks("network --device=eth0 --ipv6=::1/64x\n", "net.ks", net_apply) == -1 &&
+           strstr(log_failure(), "net.ks:1: network: invalid --ipv6=::1/64x"),
+       "--ipv6 with a bad prefix is refused");
+    ok(apply_ks("network --device=eth0 --ipv6gateway='fe80::1 x'\n", "net.ks", net_apply) == -1 &&
+           strstr(log_failure(), "net.ks:1: network: invalid --ipv6gateway="),
+       "a bad --ipv6gateway is refused");
+}
+
 static const struct tap_case cases[] = {
     TAP_CASE(case_strbuf_growth),  TAP_CASE(case_strv_basics), TAP_CASE(case_xml_round_trip),
     TAP_CASE(case_xml_refused),    TAP_CASE(case_sh_round_trip), TAP_CASE(case_keyfile),
     TAP_CASE(case_root_set_var_refuses), TAP_CASE(case_firewall_leading_zeros), TAP_CASE(case_firewall_port_bounds),
     TAP_CASE(case_firewall_hostile_names), TAP_CASE(case_firewall_bad_shipped_zone),
-    TAP_CASE(case_libvirt_xml), { 0 },
+    TAP_CASE(case_libvirt_xml), TAP_CASE(case_network_values), { 0 },
 };
 
 int main(int argc, char **argv)
