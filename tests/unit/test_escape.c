@@ -5,6 +5,7 @@
 #define _GNU_SOURCE
 #include "core/base/escape.h"
 #include "core/firewall_cfg.h"
+#include "core/keyboard.h"
 #include "core/libvirt_xml.h"
 #include "core/network_cfg.h"
 #include "core/sysconf_ks.h"
@@ -504,12 +505,41 @@ static void case_network_values(void)
        "a bad --ipv6gateway is refused");
 }
 
+/* ---- keyboard: vconsole.conf and xorg.conf values ------------------------------------- */
+
+static int kb_apply(const struct kickstart *ks, const struct ks_sysconf *sc)
+{
+    (void)ks;
+    return keyboard_apply(R, &sc->keyboard);
+}
+
+static void case_keyboard_values(void)
+{
+    fresh_root();
+    is_int(apply_ks("keyboard --vckeymap='us;id>/tmp/pwned&(x)' --xlayouts=us\n", "kb.ks", kb_apply), 0,
+           "a keymap with shell syntax is written");
+    char *v = sh_source("etc/vconsole.conf", "KEYMAP");
+    is_str(v, "us;id>/tmp/pwned&(x)\n", "vconsole.conf: the shell reads the keymap back, as one word");
+    free(v);
+    ok(apply_ks("\nkeyboard --vckeymap='us\tx'\n", "kb.ks", kb_apply) == -1 &&
+           strstr(log_failure(), "kb.ks:2: keyboard: invalid keymap"),
+       "a tab in the keymap is refused with file:line");
+    ok(apply_ks("keyboard --vckeymap=us --xlayouts='us\" Option \"x'\n", "kb.ks", kb_apply) == -1 &&
+           strstr(log_failure(), "kb.ks:1: keyboard: invalid X layout"),
+       "a quote in an X layout is refused with file:line");
+    put("usr/share/systemd/kbd-model-map", "xx\txx\tpc105\t-\tgrp:\"evil\"\n");
+    ok(apply_ks("keyboard --vckeymap=xx\n", "kb.ks", kb_apply) == -1 &&
+           strstr(log_failure(), "kb.ks:1: keyboard: the image's kbd-model-map gives invalid X options"),
+       "X options from the image's kbd-model-map are checked too");
+}
+
 static const struct tap_case cases[] = {
     TAP_CASE(case_strbuf_growth),  TAP_CASE(case_strv_basics), TAP_CASE(case_xml_round_trip),
     TAP_CASE(case_xml_refused),    TAP_CASE(case_sh_round_trip), TAP_CASE(case_keyfile),
     TAP_CASE(case_root_set_var_refuses), TAP_CASE(case_firewall_leading_zeros), TAP_CASE(case_firewall_port_bounds),
     TAP_CASE(case_firewall_hostile_names), TAP_CASE(case_firewall_bad_shipped_zone),
-    TAP_CASE(case_libvirt_xml), TAP_CASE(case_network_values), { 0 },
+    TAP_CASE(case_libvirt_xml), TAP_CASE(case_network_values),
+    TAP_CASE(case_keyboard_values), { 0 },
 };
 
 int main(int argc, char **argv)
