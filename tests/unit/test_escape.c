@@ -9,6 +9,7 @@
 #include "core/libvirt_xml.h"
 #include "core/network_cfg.h"
 #include "core/sysconf_ks.h"
+#include "core/sysconfig.h"
 #include "core/base/cleanup.h"
 #include "core/base/log.h"
 #include "core/base/rootfile.h"
@@ -533,13 +534,47 @@ static void case_keyboard_values(void)
        "X options from the image's kbd-model-map are checked too");
 }
 
+/* ---- sysconfig: sysconfig/desktop, presets, kernel command line, rpm macros ---------------- */
+
+static int all_apply(const struct kickstart *ks, const struct ks_sysconf *sc) { return sysconfig_apply_sc(ks, sc, R); }
+
+static void case_sysconfig_values(void)
+{
+    fresh_root();
+    is_int(apply_ks("xconfig --defaultdesktop='GNOME\" $(id) `id` \\'\n", "sys.ks", all_apply), 0,
+           "xconfig --defaultdesktop with quotes and command substitutions");
+    char *v = sh_source("etc/sysconfig/desktop", "DESKTOP");
+    is_str(v, "GNOME\" $(id) `id` \\\n", "sysconfig/desktop: the shell reads DESKTOP back");
+    free(v);
+    is_int(apply_ks("xconfig --defaultdesktop=KDE\n", "sys.ks", all_apply), 0, "a plain desktop");
+    char *p = path_join(R, "etc/sysconfig/desktop"), *b = NULL;
+    ok(read_file(p, &b, NULL) == 0 && !strcmp(b, "DESKTOP=\"KDE\"\n"), "written as before: DESKTOP=\"KDE\"");
+    free(b);
+    free(p);
+    ok(apply_ks("\nxconfig --defaultdesktop='a\tb'\n", "sys.ks", all_apply) == -1 &&
+           strstr(log_failure(), "sys.ks:2: xconfig --defaultdesktop: a newline or control character"),
+       "a control character in --defaultdesktop is refused with file:line");
+    ok(apply_ks("services --enabled='sshd\tx'\n", "sys.ks", all_apply) == -1 &&
+           strstr(log_failure(), "sys.ks:1: services: invalid unit name"),
+       "a unit name with a control character is refused with file:line");
+    ok(apply_ks("services --disabled=../../etc/x\n", "sys.ks", all_apply) == -1 &&
+           strstr(log_failure(), "sys.ks:1: services: invalid unit name '../../etc/x'"),
+       "a unit name with a path is refused");
+    ok(apply_ks("bootloader --append='quiet\tx'\n", "sys.ks", all_apply) == -1 &&
+           strstr(log_failure(), "sys.ks:1: bootloader --append: a newline or control character"),
+       "a control character in bootloader --append is refused with file:line");
+    ok(apply_ks("%packages --inst-langs='en\tde'\n%end\n", "sys.ks", all_apply) == -1 &&
+           strstr(log_failure(), "sys.ks:1: %packages --inst-langs: a newline or control character"),
+       "a control character in --inst-langs is refused with file:line");
+}
+
 static const struct tap_case cases[] = {
     TAP_CASE(case_strbuf_growth),  TAP_CASE(case_strv_basics), TAP_CASE(case_xml_round_trip),
     TAP_CASE(case_xml_refused),    TAP_CASE(case_sh_round_trip), TAP_CASE(case_keyfile),
     TAP_CASE(case_root_set_var_refuses), TAP_CASE(case_firewall_leading_zeros), TAP_CASE(case_firewall_port_bounds),
     TAP_CASE(case_firewall_hostile_names), TAP_CASE(case_firewall_bad_shipped_zone),
     TAP_CASE(case_libvirt_xml), TAP_CASE(case_network_values),
-    TAP_CASE(case_keyboard_values), { 0 },
+    TAP_CASE(case_keyboard_values), TAP_CASE(case_sysconfig_values), { 0 },
 };
 
 int main(int argc, char **argv)
