@@ -8,6 +8,7 @@
 #include "core/keyboard.h"
 #include "core/libvirt_xml.h"
 #include "core/network_cfg.h"
+#include "core/services.h"
 #include "core/sysconf_ks.h"
 #include "core/sysconfig.h"
 #include "core/base/cleanup.h"
@@ -568,13 +569,41 @@ static void case_sysconfig_values(void)
        "a control character in --inst-langs is refused with file:line");
 }
 
+/* ---- services: [Install] specifiers (their buffer was sized by hand) ---------------------- */
+
+static void case_services_specifiers(void)
+{
+    fresh_root();
+    const char *unit = "a-rather-long-unit-name-for-specifiers-0123456789.service";
+    char *rel = xasprintf("usr/lib/systemd/system/%s", unit);
+    put(rel, "[Install]\nAlias=%N%N%N%N%N%N%N%N%N%N%N%N.service\n");
+    put("usr/lib/systemd/system/x.target", "[Unit]\n");
+    struct strbuf want = { 0 };
+    for (int i = 0; i < 12; i++)
+        strbuf_addn(&want, unit, strlen(unit) - strlen(".service"));
+    strbuf_add(&want, ".service");
+    char *logf = path_join(R, "log"), *logged = NULL;
+    log_close();
+    log_open(LOG_QUIET, logf);
+    int r = services_enable(R, unit);
+    log_close();
+    log_open(LOG_QUIET, NULL);
+    ok(r == -2 && read_file(logf, &logged, NULL) == 0 && strstr(logged, strbuf_str(&want)),
+       "Alias= expanding to 12 times the unit name: expanded in full (too long a name for a link: -2, logged)");
+    free(logged);
+    free(logf);
+    strbuf_free(&want);
+    free(rel);
+}
+
 static const struct tap_case cases[] = {
     TAP_CASE(case_strbuf_growth),  TAP_CASE(case_strv_basics), TAP_CASE(case_xml_round_trip),
     TAP_CASE(case_xml_refused),    TAP_CASE(case_sh_round_trip), TAP_CASE(case_keyfile),
     TAP_CASE(case_root_set_var_refuses), TAP_CASE(case_firewall_leading_zeros), TAP_CASE(case_firewall_port_bounds),
     TAP_CASE(case_firewall_hostile_names), TAP_CASE(case_firewall_bad_shipped_zone),
     TAP_CASE(case_libvirt_xml), TAP_CASE(case_network_values),
-    TAP_CASE(case_keyboard_values), TAP_CASE(case_sysconfig_values), { 0 },
+    TAP_CASE(case_keyboard_values), TAP_CASE(case_sysconfig_values),
+    TAP_CASE(case_services_specifiers), { 0 },
 };
 
 int main(int argc, char **argv)
