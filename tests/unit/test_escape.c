@@ -4,6 +4,7 @@
  * values (well-formed, or refused with the kickstart file:line). */
 #define _GNU_SOURCE
 #include "core/base/escape.h"
+#include "core/bootloader_disk.h"
 #include "core/firewall_cfg.h"
 #include "core/keyboard.h"
 #include "core/libvirt_xml.h"
@@ -596,6 +597,21 @@ static void case_services_specifiers(void)
     free(rel);
 }
 
+/* ---- grub.cfg menu titles ---------------------------------------------------------------- */
+
+static void case_grub_titles(void)
+{
+    const char *k[] = { "6.1.0-1", NULL };
+    char *cfg = bootdisk_grub_cfg("Joe's OS", k, "/boot", "B", "R", "ext4", "quiet", 5, true);
+    ok(strstr(cfg, "\nmenuentry 'Joe'\\''s OS (6.1.0-1)' --class kscreate --id 'kscreate-6.1.0-1' {\n") != NULL,
+       "a quote in the grub menu title is quoted as grub (and the shell) read it");
+    free(cfg);
+    cfg = bootdisk_grub_cfg("Fixture", k, "/boot", "B", "R", "ext4", "quiet", 5, true);
+    ok(strstr(cfg, "\nmenuentry 'Fixture (6.1.0-1)' --class kscreate --id 'kscreate-6.1.0-1' {\n") != NULL,
+       "a plain title is written as before");
+    free(cfg);
+}
+
 static const struct tap_case cases[] = {
     TAP_CASE(case_strbuf_growth),  TAP_CASE(case_strv_basics), TAP_CASE(case_xml_round_trip),
     TAP_CASE(case_xml_refused),    TAP_CASE(case_sh_round_trip), TAP_CASE(case_keyfile),
@@ -603,7 +619,7 @@ static const struct tap_case cases[] = {
     TAP_CASE(case_firewall_hostile_names), TAP_CASE(case_firewall_bad_shipped_zone),
     TAP_CASE(case_libvirt_xml), TAP_CASE(case_network_values),
     TAP_CASE(case_keyboard_values), TAP_CASE(case_sysconfig_values),
-    TAP_CASE(case_services_specifiers), { 0 },
+    TAP_CASE(case_services_specifiers), TAP_CASE(case_grub_titles), { 0 },
 };
 
 int main(int argc, char **argv)
