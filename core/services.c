@@ -469,8 +469,8 @@ int services_preset(const char *root, const char *unit_in)
         if (read_file(files.v[i], &buf, NULL) < 0)
             continue;
         for (char *save, *l = strtok_r(buf, "\n", &save); l && !found; l = strtok_r(NULL, "\n", &save)) {
-            char verb[16], pat[256];
-            if (sscanf(l, " %15s %255s", verb, pat) != 2 || verb[0] == '#' || verb[0] == ';')
+            char *wsave, *verb = strtok_r(l, " \t\r", &wsave), *pat = verb ? strtok_r(NULL, " \t\r", &wsave) : NULL;
+            if (!pat || verb[0] == '#' || verb[0] == ';')
                 continue;
             if (fnmatch(pat, unit, 0) == 0) {
                 found = true;
