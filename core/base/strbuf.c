@@ -34,14 +34,20 @@ void strbuf_addc(struct strbuf *b, char c) { strbuf_addn(b, &c, 1); }
 
 void strbuf_vprintf(struct strbuf *b, const char *fmt, va_list ap)
 {
+    grow(b, 0);   /* a buffer to print into: most output fits at once */
+    size_t avail = b->cap - b->n;
     va_list aq;
     va_copy(aq, ap);
-    int need = vsnprintf(NULL, 0, fmt, aq);
+    int need = vsnprintf(b->p + b->n, avail, fmt, aq);
     va_end(aq);
-    if (need < 0)
-        return;  /* an invalid format: nothing appended */
-    grow(b, (size_t)need);
-    vsnprintf(b->p + b->n, (size_t)need + 1, fmt, ap);
+    if (need < 0) {
+        b->p[b->n] = 0;   /* an invalid format: nothing appended */
+        return;
+    }
+    if ((size_t)need >= avail) {
+        grow(b, (size_t)need);
+        vsnprintf(b->p + b->n, (size_t)need + 1, fmt, ap);
+    }
     b->n += (size_t)need;
 }
 
