@@ -1,6 +1,7 @@
 /* bootcfg.c - see bootcfg.h */
 #define _GNU_SOURCE
 #include "core/bootcfg.h"
+#include "core/base/escape.h"
 #include "core/base/log.h"
 #include "core/base/strbuf.h"
 #include "core/base/util.h"
@@ -181,9 +182,11 @@ char *bootcfg_isolinux_entries(const struct bootcfg_vars *v, const struct bootcf
 static void grub_entry(struct strbuf *b, const char *tab, const char *title, const struct bootcfg_kernel *k,
                        const char *args)
 {
-    strbuf_printf(b, "%smenuentry '%s' --class fedora --class gnu-linux --class gnu --class os {\n"
-                 "%s\tlinux %s %s\n%s\tinitrd %s\n%s}\n",
-              tab, title, tab, k->kernel, args, tab, k->initrd, tab);
+    strbuf_printf(b, "%smenuentry ", tab);
+    esc_sh_quote(b, title);   /* grub quotes as the shell does */
+    strbuf_printf(b, " --class fedora --class gnu-linux --class gnu --class os {\n"
+                     "%s\tlinux %s %s\n%s\tinitrd %s\n%s}\n",
+                  tab, k->kernel, args, tab, k->initrd, tab);
 }
 
 char *bootcfg_grub_entries(const struct bootcfg_vars *v, const struct bootcfg_kernel *k, size_t n,

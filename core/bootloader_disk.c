@@ -1,6 +1,9 @@
 /* bootloader_disk.c - see bootloader_disk.h */
 #define _GNU_SOURCE
 #include "core/bootloader_disk.h"
+#include "core/base/strv.h"
+#include "core/base/strbuf.h"
+#include "core/base/escape.h"
 #include "core/base/log.h"
 #include "core/base/run.h"
 #include "core/base/util.h"
@@ -61,21 +64,6 @@ static void free_strs(char **v)
     free(v);
 }
 
-static void sappend(char **s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void sappend(char **s, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    char *add = NULL;
-    if (vasprintf(&add, fmt, ap) < 0)
-        abort();
-    va_end(ap);
-    char *t = xasprintf("%s%s", *s ? *s : "", add);
-    free(*s);
-    free(add);
-    *s = t;
-}
-
 static const char *grub_fs_module(const char *fstype)
 {
     if (str_startswith(fstype, "ext"))
@@ -85,40 +73,55 @@ static const char *grub_fs_module(const char *fstype)
     return fstype;   /* xfs, btrfs */
 }
 
+/* a grub.cfg word in single quotes: grub's quoting is the shell's */
+static void grub_quotef(struct strbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void grub_quotef(struct strbuf *b, const char *fmt, ...)
+{
+    struct strbuf w = { 0 };
+    va_list ap;
+    va_start(ap, fmt);
+    strbuf_vprintf(&w, fmt, ap);
+    va_end(ap);
+    esc_sh_quote(b, strbuf_str(&w));
+    strbuf_free(&w);
+}
+
 char *bootdisk_grub_cfg(const char *title, const char *const *kernels, const char *boot_prefix,
                         const char *boot_uuid, const char *root_uuid, const char *root_fstype,
                         const char *args, int timeout, bool has_initrd)
 {
-    char *s = NULL;
-    sappend(&s, "# grub.cfg written by kscreate\n"
-                "set default=0\n"
-                "set timeout=%d\n", timeout < 0 ? 5 : timeout);
+    struct strbuf b = { 0 };
+    /* load_video is defined by Fedora's grub.cfg; keep the entries self-contained */
+    strbuf_printf(&b, "function load_video {\n\tinsmod all_video\n}\n"
+                      "# grub.cfg written by kscreate\n"
+                      "set default=0\n"
+                      "set timeout=%d\n", timeout < 0 ? 5 : timeout);
     if (args && strstr(args, "console=ttyS"))
-        sappend(&s, "serial --unit=0 --speed=115200\n"
-                    "terminal_input console serial\n"
-                    "terminal_output console serial\n");
+        strbuf_add(&b, "serial --unit=0 --speed=115200\n"
+                       "terminal_input console serial\n"
+                       "terminal_output console serial\n");
     for (size_t i = 0; kernels && kernels[i]; i++) {
         const char *k = kernels[i];
-        sappend(&s, "\nmenuentry '%s (%s)' --class kscreate --id 'kscreate-%s' {\n"
-                    "\tload_video\n"
-                    "\tinsmod gzio\n"
-                    "\tinsmod part_gpt\n"
-                    "\tinsmod part_msdos\n"
-                    "\tinsmod %s\n"
-                    "\tsearch --no-floppy --fs-uuid --set=root %s\n"
-                    "\tlinux %s/vmlinuz-%s root=UUID=%s ro%s%s%s%s\n",
-                title, k, k, grub_fs_module(root_fstype), boot_uuid, boot_prefix, k, root_uuid,
-                strcmp(root_fstype, "ext4") ? " rootfstype=" : "",
-                strcmp(root_fstype, "ext4") ? root_fstype : "", args && *args ? " " : "",
-                args ? args : "");
+        strbuf_add(&b, "\nmenuentry ");
+        grub_quotef(&b, "%s (%s)", title, k);
+        strbuf_add(&b, " --class kscreate --id ");
+        grub_quotef(&b, "kscreate-%s", k);
+        strbuf_printf(&b, " {\n"
+                          "\tload_video\n"
+                          "\tinsmod gzio\n"
+                          "\tinsmod part_gpt\n"
+                          "\tinsmod part_msdos\n"
+                          "\tinsmod %s\n"
+                          "\tsearch --no-floppy --fs-uuid --set=root %s\n"
+                          "\tlinux %s/vmlinuz-%s root=UUID=%s ro%s%s%s%s\n",
+                      grub_fs_module(root_fstype), boot_uuid, boot_prefix, k, root_uuid,
+                      strcmp(root_fstype, "ext4") ? " rootfstype=" : "", strcmp(root_fstype, "ext4") ? root_fstype : "",
+                      args && *args ? " " : "", args ? args : "");
         if (has_initrd)
-            sappend(&s, "\tinitrd %s/initramfs-%s.img\n", boot_prefix, k);
-        sappend(&s, "}\n");
+            strbuf_printf(&b, "\tinitrd %s/initramfs-%s.img\n", boot_prefix, k);
+        strbuf_add(&b, "}\n");
     }
-    /* load_video is defined by Fedora's grub.cfg; keep the entries self-contained */
-    char *t = xasprintf("function load_video {\n\tinsmod all_video\n}\n%s", s);
-    free(s);
-    return t;
+    return strbuf_take(&b);
 }
 
 static int copy_tree_files(const char *src, const char *dst, const char *suffix1, const char *suffix2)
@@ -217,25 +220,8 @@ static int install_grub_bios(const struct bootdisk_opts *o, const char *moddir, 
     free(cfg);
     char *core = path_join(o->workdir, "core.img");
     char *prefix = xasprintf("%s", grubdir_in_fs);
-    const char *argv[32];
-    int n = 0;
-    argv[n++] = "grub-mkimage";
-    argv[n++] = "-O";
-    argv[n++] = "i386-pc";
-    argv[n++] = "-d";
-    argv[n++] = moddir;
-    argv[n++] = "-o";
-    argv[n++] = core;
-    argv[n++] = "-c";
-    argv[n++] = early;
-    argv[n++] = "-p";
-    argv[n++] = prefix;
-    argv[n++] = "biosdisk";
-    argv[n++] = label_mod;
-    argv[n++] = "search_fs_uuid";
-    const char *fsmod = grub_fs_module(bootp->fstype);
-    argv[n++] = fsmod;
-    argv[n] = NULL;
+    const char *argv[] = { "grub-mkimage", "-O", "i386-pc", "-d", moddir, "-o", core, "-c", early, "-p", prefix,
+                           "biosdisk", label_mod, "search_fs_uuid", grub_fs_module(bootp->fstype), NULL };
     int r = run_argv(argv, NULL);
     free(prefix);
     free(early);
@@ -375,26 +361,26 @@ static int install_extlinux(const struct bootdisk_opts *o, const struct part_spe
     const char *ext = find_extlinux(o->instroot);
     char *dir = path_join(o->instroot, "boot/extlinux");
     mkdir_p(dir, 0755);
-    char *conf = NULL;
+    struct strbuf conf = { 0 };
     /* "serial" must be the first directive */
     if (o->kernel_args && strstr(o->kernel_args, "console=ttyS"))
-        sappend(&conf, "serial 0 115200\n");
-    sappend(&conf, "# extlinux.conf written by kscreate\nprompt 0\ntimeout %d\n",
-            o->timeout <= 0 ? 1 : o->timeout * 10);
+        strbuf_add(&conf, "serial 0 115200\n");
+    strbuf_printf(&conf, "# extlinux.conf written by kscreate\nprompt 0\ntimeout %d\n",
+                  o->timeout <= 0 ? 1 : o->timeout * 10);
     if (kernels && kernels[0])
-        sappend(&conf, "default kscreate-%s\n", kernels[0]);
+        strbuf_printf(&conf, "default kscreate-%s\n", kernels[0]);
     for (size_t i = 0; kernels && kernels[i]; i++) {
-        sappend(&conf, "\nlabel kscreate-%s\n  menu label %s (%s)\n  kernel %s/vmlinuz-%s\n", kernels[i],
-                o->title, kernels[i], kprefix, kernels[i]);
-        sappend(&conf, "  append root=UUID=%s ro%s%s\n", rootp->uuid, o->kernel_args && *o->kernel_args ? " " : "",
-                o->kernel_args ? o->kernel_args : "");
+        strbuf_printf(&conf, "\nlabel kscreate-%s\n  menu label %s (%s)\n  kernel %s/vmlinuz-%s\n", kernels[i],
+                      o->title, kernels[i], kprefix, kernels[i]);
+        strbuf_printf(&conf, "  append root=UUID=%s ro%s%s\n", rootp->uuid,
+                      o->kernel_args && *o->kernel_args ? " " : "", o->kernel_args ? o->kernel_args : "");
         if (has_initrd)
-            sappend(&conf, "  initrd %s/initramfs-%s.img\n", kprefix, kernels[i]);
+            strbuf_printf(&conf, "  initrd %s/initramfs-%s.img\n", kprefix, kernels[i]);
     }
     char *f = path_join(dir, "extlinux.conf");
-    int rc = write_file(f, conf, 0644) < 0 ? log_fail("cannot write %s: %s", f, strerror(errno)) : 0;
+    int rc = write_file(f, strbuf_str(&conf), 0644) < 0 ? log_fail("cannot write %s: %s", f, strerror(errno)) : 0;
     free(f);
-    free(conf);
+    strbuf_free(&conf);
     /* the COM32 modules next to extlinux.conf */
     char *mods = path_join(o->instroot, "usr/share/syslinux");
     if (rc == 0 && is_dir(mods))
@@ -447,6 +433,9 @@ static int install_extlinux(const struct bootdisk_opts *o, const struct part_spe
 int bootdisk_install(const struct bootdisk_opts *o, struct bootdisk_result *res)
 {
     memset(res, 0, sizeof *res);
+    if ((o->kernel_args && !esc_value_ok(o->kernel_args)) || (o->title && !esc_value_ok(o->title)))
+        return log_fail("boot loader: the kernel command line or the menu title has a newline or control "
+                        "character");
     struct part_layout *l = o->layout;
     struct part_spec *rootp = part_find(l, "/"), *bootp = part_find(l, "/boot");
     bool sep_boot = bootp != NULL;
@@ -511,37 +500,23 @@ int bootdisk_fill_esp(const char *fatdev, const char *srcdir)
     DIR *d = opendir(srcdir);
     if (!d)
         return 0;
-    const char *argv[64];
-    int n = 0;
-    argv[n++] = "mcopy";
-    argv[n++] = "-i";
-    argv[n++] = fatdev;
-    argv[n++] = "-s";
-    argv[n++] = "-p";
-    argv[n++] = "-Q";
-    argv[n++] = "-n";
-    argv[n++] = "-m";
-    char *paths[48];
-    int np = 0;
+    strv_t argv = { 0 };
+    strv_pushv(&argv, "mcopy", "-i", fatdev, "-s", "-p", "-Q", "-n", "-m", NULL);
+    size_t fixed = argv.n;
     struct dirent *e;
-    while ((e = readdir(d)) && np < 48) {
-        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-            continue;
-        paths[np] = path_join(srcdir, e->d_name);
-        argv[n++] = paths[np++];
-    }
+    while ((e = readdir(d)))
+        if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+            strv_push_take(&argv, path_join(srcdir, e->d_name));
     closedir(d);
     int rc = 0;
-    if (np) {
-        argv[n++] = "::/";
-        argv[n] = NULL;
+    if (argv.n > fixed) {
+        strv_push(&argv, "::/");
         const char *env[] = { "MTOOLS_SKIP_CHECK=1", NULL };
         struct run_opts ro = { 0 };
         ro.env = env;
-        if (run_argv(argv, &ro) != 0)
+        if (run_argv(strv_argv(&argv), &ro) != 0)
             rc = log_fail("mcopy into the EFI System Partition failed: %s", run_last_output());
     }
-    for (int i = 0; i < np; i++)
-        free(paths[i]);
+    strv_free(&argv);
     return rc;
 }

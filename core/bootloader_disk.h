@@ -16,11 +16,13 @@
  *      extlinux     instead of GRUB when the image has no GRUB BIOS modules but
  *                   carries extlinux (syslinux-extlinux).
  *    and writes /boot/grub2/grub.cfg (or /boot/extlinux/extlinux.conf) with one
- *    entry per kernel in /boot: root=UUID=<root> ro <bootloader --append>.
+ *    entry per kernel in /boot: root=UUID=<root> ro <bootloader --append>
+ *    (menu titles single-quoted for grub; a title or command line with a
+ *    newline or control character is refused).
  *    Returns 0 or -1 after log_fail().  A disk with neither loader is not an error
  *    (a warning: the image will not boot by itself).
  *  - bootdisk_fill_esp() copies a directory tree into a FAT filesystem (device
- *    or image file) with mtools (mcopy), no mount.
+ *    or image file) with mtools (mcopy), no mount: every top-level entry.
  */
 #ifndef KSC_BOOTLOADER_DISK_H
 #define KSC_BOOTLOADER_DISK_H

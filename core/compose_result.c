@@ -2,6 +2,7 @@
 #define _GNU_SOURCE
 #include "core/compose_result.h"
 #include "core/base/strv.h"
+#include "core/base/strbuf.h"
 #include "core/base/log.h"
 #include "core/manifest.h"
 #include "core/base/util.h"
@@ -57,16 +58,26 @@ int compose_iso_manifest(const char *iso, char **text)
     }
     if (paths.n)
         qsort(paths.v, paths.n, sizeof(char *), cmp_str);
-    size_t total = 1;
-    for (size_t i = 0; i < paths.n; i++)
-        total += strlen(paths.v[i]) + 1;
-    char *out = xmalloc(total), *o = out;
-    for (size_t i = 0; i < paths.n; i++)
-        o += sprintf(o, "%s\n", paths.v[i]);
-    *o = 0;
+    char *body = strv_join(&paths, "\n");
+    *text = xasprintf("%s%s", body, paths.n ? "\n" : "");
+    free(body);
     strv_free(&paths);
-    *text = out;
     return 0;
+}
+
+/* {"phase": seconds, ...} (malloc'd); *TOTAL gets their sum */
+static char *timings_json(const struct compose_result *r, double *total)
+{
+    struct strbuf b = { 0 };
+    strbuf_addc(&b, '{');
+    for (size_t i = 0; i < r->nphases; i++) {
+        char *name = json_str(r->phases[i].name);
+        strbuf_printf(&b, "%s%s: %.3f", i ? ", " : "", name, r->phases[i].seconds);
+        free(name);
+        *total += r->phases[i].seconds;
+    }
+    strbuf_addc(&b, '}');
+    return strbuf_take(&b);
 }
 
 int compose_result_write(const struct compose_result *r)
@@ -101,16 +112,8 @@ int compose_result_write(const struct compose_result *r)
         goto out;
 
     /* timings */
-    size_t cap = 256 + r->nphases * 64;
-    char *tim = xmalloc(cap);
-    int off = snprintf(tim, cap, "{");
     double total = 0;
-    for (size_t i = 0; i < r->nphases; i++) {
-        off += snprintf(tim + off, cap - (size_t)off, "%s\"%s\": %.3f", i ? ", " : "", r->phases[i].name,
-                        r->phases[i].seconds);
-        total += r->phases[i].seconds;
-    }
-    snprintf(tim + off, cap - (size_t)off, "}");
+    char *tim = timings_json(r, &total);
     char *timfile = xasprintf("%s\n", tim);
     int w = write_file(timpath, timfile, 0644);
     free(timfile);

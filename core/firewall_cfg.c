@@ -1,47 +1,59 @@
 /* firewall_cfg.c - see firewall_cfg.h */
 #define _GNU_SOURCE
 #include "core/firewall_cfg.h"
-#include "core/base/strv.h"
+#include "core/base/escape.h"
 #include "core/base/log.h"
+#include "core/base/strbuf.h"
+#include "core/base/strv.h"
 #include "core/base/rootfile.h"
 #include "core/base/run.h"
 #include "core/services.h"
 #include "core/base/util.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+
 #define LOCFMT "%s:%d: "
 #define LOCARG(l) ((l).file ? (l).file : "kickstart"), (l).line
+/* a value in a message: its first 64 bytes ("%.*s%s") */
+#define SHOWN(s) 64, (s), strlen(s) > 64 ? "..." : ""
 
-/* "22:tcp", "1000-2000:udp", "8080" -> port, proto; false if invalid */
+/* a port number as firewalld takes it (any number of leading zeros), or -1 */
+static long port_number(const char *s, char **end)
+{
+    errno = 0;
+    long v = strtol(s, end, 10);
+    return *end == s || errno == ERANGE || v < 0 || v > 65535 ? -1 : v;
+}
+
+/* "22:tcp", "1000-2000:udp", "8080" -> port ("22", "1000-2000", normalised:
+ * no leading zeros), proto; false if invalid */
 static bool parse_port(const char *spec, char **port, char **proto)
 {
     const char *colon = strchr(spec, ':');
     char *p = colon ? xstrndup(spec, (size_t)(colon - spec)) : xstrdup(spec);
     const char *pr = colon ? colon + 1 : "tcp";
-    bool ok = *p != 0;
-    long lo = 0, hi = 0;
     char *end;
-    lo = strtol(p, &end, 10);
-    if (end == p)
-        ok = false;
+    long lo = port_number(p, &end), hi = -1;
+    bool ok = lo >= 1;
     if (ok && *end == '-') {
         char *e2;
-        hi = strtol(end + 1, &e2, 10);
-        ok = *e2 == 0 && e2 != end + 1 && hi >= lo && hi <= 65535;
+        hi = port_number(end + 1, &e2);
+        ok = *e2 == 0 && hi >= lo;
     } else if (ok) {
         ok = *end == 0;
     }
-    ok = ok && lo >= 1 && lo <= 65535;
     ok = ok && (!strcmp(pr, "tcp") || !strcmp(pr, "udp") || !strcmp(pr, "sctp") || !strcmp(pr, "dccp"));
-    if (!ok) {
-        free(p);
+    free(p);
+    if (!ok)
         return false;
-    }
-    *port = p;
+    *port = hi >= 0 ? xasprintf("%ld-%ld", lo, hi) : xasprintf("%ld", lo);
     *proto = xstrdup(pr);
     return true;
 }
@@ -56,31 +68,33 @@ static bool valid_word(const char *s)
     return true;
 }
 
-/* services listed in a zone file: <service name="X"/> */
-static void zone_services(const char *path, strv_t *out, char **shortname)
+/* the services and the short name of a zone file (no file: nothing) */
+static void zone_read(const char *path, strv_t *out, char **shortname)
 {
-    char *buf;
-    if (read_file(path, &buf, NULL) < 0)
+    if (!path_exists(path))
         return;
-    for (char *p = buf; (p = strstr(p, "<service name=\"")); ) {
-        p += strlen("<service name=\"");
-        char *q = strchr(p, '"');
-        if (!q)
-            break;
-        char *n = xstrndup(p, (size_t)(q - p));
-        if (!strv_contains(out, n))
-            strv_push(out, n);
-        free(n);
-        p = q;
+    xmlDocPtr doc = xmlReadFile(path, NULL, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+    xmlNodePtr zone = doc ? xmlDocGetRootElement(doc) : NULL;
+    if (!zone || xmlStrcmp(zone->name, (const xmlChar *)"zone")) {
+        log_warn("%s is not a firewalld zone file: its services are not kept", path);
+        xmlFreeDoc(doc);
+        return;
     }
-    char *s = strstr(buf, "<short>");
-    if (s && shortname) {
-        s += 7;
-        char *e = strstr(s, "</short>");
-        if (e)
-            *shortname = xstrndup(s, (size_t)(e - s));
+    for (xmlNodePtr n = zone->children; n; n = n->next) {
+        if (n->type != XML_ELEMENT_NODE)
+            continue;
+        if (!xmlStrcmp(n->name, (const xmlChar *)"service")) {
+            xmlChar *name = xmlGetProp(n, (const xmlChar *)"name");
+            if (name && !strv_contains(out, (const char *)name))
+                strv_push(out, (const char *)name);
+            xmlFree(name);
+        } else if (!xmlStrcmp(n->name, (const xmlChar *)"short") && !*shortname) {
+            xmlChar *t = xmlNodeGetContent(n);
+            *shortname = xstrdup(t ? (const char *)t : "");
+            xmlFree(t);
+        }
     }
-    free(buf);
+    xmlFreeDoc(doc);
 }
 
 static char *default_zone(const char *root)
@@ -89,75 +103,109 @@ static char *default_zone(const char *root)
     char *zone = NULL;
     if (read_file(p, &buf, NULL) == 0) {
         for (char *save, *l = strtok_r(buf, "\n", &save); l; l = strtok_r(NULL, "\n", &save))
-            if (str_startswith(l, "DefaultZone=") && l[12])
-                zone = xstrdup(l + 12);
+            if (str_startswith(l, "DefaultZone=") && l[12]) {
+                free(zone);
+                zone = xstrndup(l + 12, strcspn(l + 12, " \t\r"));
+            }
         free(buf);
     }
     free(p);
     return zone ? zone : xstrdup("public");
 }
 
-static int write_files(const char *root, const struct ks_firewall *fw)
+/* the zone's services: as configured (etc) or shipped (usr/lib), plus
+ * --service, minus --remove-service */
+static void zone_services(const char *root, const char *zone, const struct ks_firewall *fw, strv_t *keep,
+                          char **shortname)
 {
-    char *zone = default_zone(root);
     strv_t svc = { 0 };
-    char *shortname = NULL;
-    /* start from the zone as configured (etc) or shipped (usr/lib) */
     char *etcz = xasprintf("%s/etc/firewalld/zones/%s.xml", root, zone);
     char *libz = xasprintf("%s/usr/lib/firewalld/zones/%s.xml", root, zone);
-    zone_services(path_exists(etcz) ? etcz : libz, &svc, &shortname);
-    if (!path_exists(etcz) && !path_exists(libz) && !strcmp(zone, "public")) {
-        /* firewalld's public zone defaults */
-        strv_push(&svc, "ssh");
-        strv_push(&svc, "dhcpv6-client");
-    }
+    zone_read(path_exists(etcz) ? etcz : libz, &svc, shortname);
+    if (!path_exists(etcz) && !path_exists(libz) && !strcmp(zone, "public"))
+        strv_pushv(&svc, "ssh", "dhcpv6-client", NULL);   /* firewalld's public zone defaults */
     free(etcz);
     free(libz);
     for (size_t i = 0; i < fw->services.n; i++)
         if (!strv_contains(&svc, fw->services.v[i]))
             strv_push(&svc, fw->services.v[i]);
-    strv_t keep = { 0 };
     for (size_t i = 0; i < svc.n; i++)
         if (!strv_contains(&fw->remove_services, svc.v[i]))
-            strv_push(&keep, svc.v[i]);
-    size_t cap = 256 + (shortname ? strlen(shortname) : 16);
-    for (size_t i = 0; i < keep.n; i++)
-        cap += strlen(keep.v[i]) + 32;
-    cap += fw->ports.n * 64;
-    char *x = xmalloc(cap), *o = x;
-    o += sprintf(o, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<zone>\n  <short>%s</short>\n",
-                 shortname ? shortname : zone);
-    for (size_t i = 0; i < keep.n; i++)
-        o += sprintf(o, "  <service name=\"%s\"/>\n", keep.v[i]);
+            strv_push(keep, svc.v[i]);
+    strv_free(&svc);
+}
+
+/* <TAG ATTR="VALUE"/> lines into X; -1 when a value cannot be written */
+static int xml_empty_tag(struct strbuf *x, const char *tag, const char *attr, const char *value)
+{
+    strbuf_printf(x, "  <%s %s=\"", tag, attr);
+    if (esc_xml_attr(x, value) < 0)
+        return -1;
+    strbuf_add(x, "\"/>\n");
+    return 0;
+}
+
+static int zone_xml(struct strbuf *x, const char *shortname, const strv_t *services, const struct ks_firewall *fw)
+{
+    strbuf_add(x, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<zone>\n  <short>");
+    if (esc_xml_text(x, shortname) < 0)
+        return -1;
+    strbuf_add(x, "</short>\n");
+    for (size_t i = 0; i < services->n; i++)
+        if (xml_empty_tag(x, "service", "name", services->v[i]) < 0)
+            return -1;
     for (size_t i = 0; i < fw->ports.n; i++) {
         char *port, *proto;
         if (parse_port(fw->ports.v[i], &port, &proto)) {
-            o += sprintf(o, "  <port protocol=\"%s\" port=\"%s\"/>\n", proto, port);
+            strbuf_printf(x, "  <port protocol=\"%s\" port=\"%s\"/>\n", proto, port);
             free(port);
             free(proto);
         }
     }
-    sprintf(o, "</zone>\n");
-    char *rel = xasprintf("etc/firewalld/zones/%s.xml", zone);
-    int r = root_write(root, rel, x, 0644);
-    free(rel);
-    free(x);
-    if (r == 0 && fw->trusts.n) {
-        size_t tc = 256;
-        for (size_t i = 0; i < fw->trusts.n; i++)
-            tc += strlen(fw->trusts.v[i]) + 32;
-        char *t = xmalloc(tc), *to = t;
-        to += sprintf(to, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<zone target=\"ACCEPT\">\n"
-                          "  <short>Trusted</short>\n");
-        for (size_t i = 0; i < fw->trusts.n; i++)
-            to += sprintf(to, "  <interface name=\"%s\"/>\n", fw->trusts.v[i]);
-        sprintf(to, "</zone>\n");
-        r = root_write(root, "etc/firewalld/zones/trusted.xml", t, 0644);
-        free(t);
+    strbuf_add(x, "</zone>\n");
+    return 0;
+}
+
+static int trusted_xml(struct strbuf *x, const strv_t *interfaces)
+{
+    strbuf_add(x, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<zone target=\"ACCEPT\">\n"
+                  "  <short>Trusted</short>\n");
+    for (size_t i = 0; i < interfaces->n; i++)
+        if (xml_empty_tag(x, "interface", "name", interfaces->v[i]) < 0)
+            return -1;
+    strbuf_add(x, "</zone>\n");
+    return 0;
+}
+
+static int write_files(const char *root, const struct ks_firewall *fw)
+{
+    char *zone = default_zone(root);
+    if (!valid_word(zone)) {
+        int r = log_fail("firewall: the image's firewalld.conf names an invalid DefaultZone '%s'", zone);
+        free(zone);
+        return r;
     }
+    strv_t keep = { 0 };
+    char *shortname = NULL;
+    zone_services(root, zone, fw, &keep, &shortname);
+    struct strbuf x = { 0 };
+    int r = zone_xml(&x, shortname ? shortname : zone, &keep, fw);
+    if (r < 0) {
+        r = log_fail(LOCFMT "firewall: the %s zone's values cannot be written as XML", LOCARG(fw->loc), zone);
+    } else {
+        char *rel = xasprintf("etc/firewalld/zones/%s.xml", zone);
+        r = root_write(root, rel, strbuf_str(&x), 0644);
+        free(rel);
+    }
+    strbuf_reset(&x);
+    if (r == 0 && fw->trusts.n) {
+        r = trusted_xml(&x, &fw->trusts) < 0
+                ? log_fail(LOCFMT "firewall: --trust values cannot be written as XML", LOCARG(fw->loc))
+                : root_write(root, "etc/firewalld/zones/trusted.xml", strbuf_str(&x), 0644);
+    }
+    strbuf_free(&x);
     free(zone);
     free(shortname);
-    strv_free(&svc);
     strv_free(&keep);
     return r;
 }
@@ -172,10 +220,11 @@ int firewall_apply(const char *root, const struct ks_firewall *fw)
         return 0;
     }
     for (size_t i = 0; i < fw->ports.n; i++) {
-        char *port, *proto;
+        char *port = NULL, *proto = NULL;
         if (!parse_port(fw->ports.v[i], &port, &proto))
-            return log_fail(LOCFMT "firewall: invalid --port '%s' (expected PORT[-PORT][:tcp|udp|sctp|dccp])",
-                            LOCARG(fw->loc), fw->ports.v[i]);
+            return log_fail(LOCFMT "firewall: invalid --port '%.*s%s' (expected PORT[-PORT][:tcp|udp|sctp|dccp], "
+                                   "ports 1-65535)",
+                            LOCARG(fw->loc), SHOWN(fw->ports.v[i]));
         free(port);
         free(proto);
     }
@@ -183,7 +232,7 @@ int firewall_apply(const char *root, const struct ks_firewall *fw)
     for (size_t k = 0; k < 3; k++)
         for (size_t i = 0; i < words[k]->n; i++)
             if (!valid_word(words[k]->v[i]))
-                return log_fail(LOCFMT "firewall: invalid name '%s'", LOCARG(fw->loc), words[k]->v[i]);
+                return log_fail(LOCFMT "firewall: invalid name '%.*s%s'", LOCARG(fw->loc), SHOWN(words[k]->v[i]));
     bool enabled = fw->enabled != 0;
     static const char *const cmds[] = { "/usr/bin/firewall-offline-cmd", "/usr/sbin/firewall-offline-cmd", NULL };
     const char *cmd = root_find_exec(root, cmds);
@@ -195,8 +244,13 @@ int firewall_apply(const char *root, const struct ks_firewall *fw)
         strv_push(&argv, enabled ? "--enabled" : "--disabled");
         for (size_t i = 0; i < fw->trusts.n; i++)
             strv_push_take(&argv, xasprintf("--trust=%s", fw->trusts.v[i]));
-        for (size_t i = 0; i < fw->ports.n; i++)
-            strv_push_take(&argv, xasprintf("--port=%s%s", fw->ports.v[i], strchr(fw->ports.v[i], ':') ? "" : ":tcp"));
+        for (size_t i = 0; i < fw->ports.n; i++) {
+            char *port = NULL, *proto = NULL;
+            if (parse_port(fw->ports.v[i], &port, &proto))
+                strv_push_take(&argv, xasprintf("--port=%s:%s", port, proto));
+            free(port);
+            free(proto);
+        }
         for (size_t i = 0; i < fw->remove_services.n; i++)
             strv_push_take(&argv, xasprintf("--remove-service=%s", fw->remove_services.v[i]));
         for (size_t i = 0; i < fw->services.n; i++)

@@ -1,8 +1,10 @@
 /* keyboard.c - see keyboard.h */
 #define _GNU_SOURCE
 #include "core/keyboard.h"
-#include "core/base/strv.h"
+#include "core/base/escape.h"
 #include "core/base/log.h"
+#include "core/base/strbuf.h"
+#include "core/base/strv.h"
 #include "core/base/rootfile.h"
 #include "core/base/util.h"
 
@@ -12,6 +14,9 @@
 #include <string.h>
 
 #define XKB_CHARS "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-+:.()"
+
+/* a name that goes between double quotes in xorg.conf as it is */
+static bool xkb_word(const char *s) { return strspn(s, XKB_CHARS) == strlen(s); }
 
 /* kbd-model-map: console-keymap x11-layout x11-model x11-variant x11-options */
 static bool model_map_lookup(const char *root, const char *key, int col, char *out[5])
@@ -25,12 +30,13 @@ static bool model_map_lookup(const char *root, const char *key, int col, char *o
     for (char *save, *l = strtok_r(buf, "\n", &save); l && !found; l = strtok_r(NULL, "\n", &save)) {
         if (*l == '#')
             continue;
-        char f[5][128];
-        if (sscanf(l, "%127s %127s %127s %127s %127s", f[0], f[1], f[2], f[3], f[4]) != 5)
-            continue;
-        if (!strcmp(f[col], key)) {
+        char *f[5], *fsave;
+        int nf = 0;
+        for (char *w = strtok_r(l, " \t\r\v\f", &fsave); w && nf < 5; w = strtok_r(NULL, " \t\r\v\f", &fsave))
+            f[nf++] = w;
+        if (nf == 5 && !strcmp(f[col], key)) {
             for (int i = 0; i < 5; i++)
-                out[i] = strcmp(f[i], "-") ? xstrdup(f[i]) : xstrdup("");
+                out[i] = xstrdup(strcmp(f[i], "-") ? f[i] : "");
             found = true;
         }
     }
@@ -123,51 +129,44 @@ int keyboard_apply(const char *root, const struct ks_keyboard *kb)
                       kb->loc.line);
         goto out;
     }
-    if (strpbrk(keymap, " \t\n\"'$`\\")) {
+    if (strpbrk(keymap, " \t\n\"'$`\\") || !esc_value_ok(keymap)) {
         rc = log_fail("%s:%d: keyboard: invalid keymap '%s'", file, kb->loc.line, keymap);
         goto out;
     }
     for (size_t i = 0; i < layouts.n; i++)
-        if (!*layouts.v[i] || strspn(layouts.v[i], XKB_CHARS) != strlen(layouts.v[i]) ||
-            strspn(variants.v[i], XKB_CHARS) != strlen(variants.v[i])) {
+        if (!*layouts.v[i] || !xkb_word(layouts.v[i]) || !xkb_word(variants.v[i])) {
             rc = log_fail("%s:%d: keyboard: invalid X layout '%s'", file, kb->loc.line, kb->xlayouts.n > i ? kb->xlayouts.v[i] : layouts.v[i]);
             goto out;
         }
     for (size_t i = 0; i < kb->switch_options.n; i++)
-        if (strspn(kb->switch_options.v[i], XKB_CHARS) != strlen(kb->switch_options.v[i])) {
+        if (!xkb_word(kb->switch_options.v[i])) {
             rc = log_fail("%s:%d: keyboard: invalid --switch option '%s'", file, kb->loc.line, kb->switch_options.v[i]);
             goto out;
         }
+    if (options && !kb->switch_options.n && !xkb_word(options)) {
+        rc = log_fail("%s:%d: keyboard: the image's kbd-model-map gives invalid X options '%s' for '%s'", file,
+                      kb->loc.line, options, keymap);
+        goto out;
+    }
     char *kbdir = path_join(root, "usr/lib/kbd/keymaps");
     if (is_dir(kbdir) && !find_keymap(kbdir, keymap, 0))
         log_warn("%s:%d: keyboard: the image has no console keymap '%s' (kbd data)", file, kb->loc.line,
                  keymap);
     free(kbdir);
-    rc = root_set_var(root, "etc/vconsole.conf", "KEYMAP", keymap, 0644);
+    struct strbuf km = { 0 };
+    esc_sh_word(&km, keymap);   /* vconsole.conf is read as shell (dracut sources it) */
+    rc = root_set_var(root, "etc/vconsole.conf", "KEYMAP", strbuf_str(&km), 0644);
+    strbuf_free(&km);
     if (rc < 0)
         goto out;
     if (kb->switch_options.n) {
-        size_t len = 1;
-        for (size_t i = 0; i < kb->switch_options.n; i++)
-            len += strlen(kb->switch_options.v[i]) + 1;
         free(options);
-        options = xmalloc(len);
-        options[0] = 0;
-        for (size_t i = 0; i < kb->switch_options.n; i++)
-            strcat(strcat(options, i ? "," : ""), kb->switch_options.v[i]);
+        options = strv_join(&kb->switch_options, ",");
     }
-    size_t len = 1;
     bool any_variant = false;
-    for (size_t i = 0; i < layouts.n; i++) {
-        len += strlen(layouts.v[i]) + strlen(variants.v[i]) + 2;
+    for (size_t i = 0; i < layouts.n; i++)
         any_variant |= *variants.v[i] != 0;
-    }
-    char *lay = xmalloc(len), *var = xmalloc(len);
-    lay[0] = var[0] = 0;
-    for (size_t i = 0; i < layouts.n; i++) {
-        strcat(strcat(lay, i ? "," : ""), layouts.v[i]);
-        strcat(strcat(var, i ? "," : ""), variants.v[i]);
-    }
+    char *lay = strv_join(&layouts, ","), *var = strv_join(&variants, ",");
     char *conf = xasprintf("# Written by kscreate from the kickstart 'keyboard' command.\n"
                            "# Use localectl(1) to instruct systemd-localed to update it.\n"
                            "Section \"InputClass\"\n"

@@ -6,7 +6,10 @@
  * derived from the other through the image's
  * /usr/share/systemd/kbd-model-map when present, else taken as the same
  * name.  A console keymap the image's kbd data does not have is a warning
- * naming the kickstart line.  0, or -1 after log_fail().
+ * naming the kickstart line.  Values are checked (the keymap: no blank,
+ * quote, $, `, \ or control character, written shell-quoted when needed;
+ * X layouts, variants and options: letters, digits and _-+:.()) and fail
+ * with the kickstart file:line.  0, or -1 after log_fail().
  */
 #ifndef KSC_KEYBOARD_H
 #define KSC_KEYBOARD_H

@@ -4,7 +4,9 @@
  * define` accepts (validated in the tests with virt-xml-validate): KVM domain,
  * machine "pc", memory/vcpus, the disks in order (virtio, their formats),
  * BIOS or UEFI (firmware='efi') boot, an optional <description>, serial console, a virtio NIC on the
- * "default" network.  Text is XML-escaped.
+ * "default" network.  Values are escaped with core/base/escape.h; one XML
+ * cannot carry (a control character, not UTF-8) gives NULL after log_fail().
+ * libvirt_write_xml(): 0, or -1 after log_fail().
  */
 #ifndef KSC_LIBVIRT_XML_H
 #define KSC_LIBVIRT_XML_H

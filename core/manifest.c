@@ -2,6 +2,7 @@
 #define _GNU_SOURCE
 #include "core/manifest.h"
 #include "core/base/strv.h"
+#include "core/base/strbuf.h"
 #include "core/base/log.h"
 #include "core/base/run.h"
 #include "core/base/util.h"
@@ -21,22 +22,18 @@
 
 char *json_str(const char *s)
 {
-    size_t cap = strlen(s ? s : "") * 6 + 3, n = 0;
-    char *o = xmalloc(cap);
-    o[n++] = '"';
+    struct strbuf b = { 0 };
+    strbuf_addc(&b, '"');
     for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
-        if (*p == '"' || *p == '\\') {
-            o[n++] = '\\';
-            o[n++] = (char)*p;
-        } else if (*p < 0x20) {
-            n += (size_t)sprintf(o + n, "\\u%04x", *p);
-        } else {
-            o[n++] = (char)*p;
-        }
+        if (*p == '"' || *p == '\\')
+            strbuf_printf(&b, "\\%c", *p);
+        else if (*p < 0x20)
+            strbuf_printf(&b, "\\u%04x", *p);
+        else
+            strbuf_addc(&b, (char)*p);
     }
-    o[n++] = '"';
-    o[n] = 0;
-    return o;
+    strbuf_addc(&b, '"');
+    return strbuf_take(&b);
 }
 
 struct query_job {

@@ -1,6 +1,7 @@
 /* media_repo.c - see media_repo.h */
 #define _GNU_SOURCE
 #include "core/media_repo.h"
+#include "core/base/strbuf.h"
 #include "core/base/strv.h"
 #include "core/base/log.h"
 #include "core/base/util.h"
@@ -203,20 +204,16 @@ static char *load_comps(const char *url)
     if (file) {
         CR_FILE *f = cr_open(file, CR_CW_MODE_READ, CR_CW_AUTO_DETECT_COMPRESSION, &err);
         if (f) {
-            size_t cap = 1 << 16, len = 0;
-            text = xmalloc(cap + 1);
+            struct strbuf b = { 0 };
+            char chunk[1 << 14];
             int r;
-            while ((r = cr_read(f, text + len, (unsigned)(cap - len), &err)) > 0) {
-                len += (size_t)r;
-                if (len == cap)
-                    text = xrealloc(text, (cap *= 2) + 1);
-            }
-            text[len] = 0;
+            while ((r = cr_read(f, chunk, sizeof chunk, &err)) > 0)
+                strbuf_addn(&b, chunk, (size_t)r);
             cr_close(f, NULL);
-            if (r < 0) {
-                free(text);
-                text = NULL;
-            }
+            if (r < 0)
+                strbuf_free(&b);
+            else
+                text = strbuf_take(&b);
         }
         if (!text)
             log_warn("cannot read comps %s: %s", file, err ? err->message : "unknown error");

@@ -1,13 +1,16 @@
 /* network_cfg.c - see network_cfg.h */
 #define _GNU_SOURCE
 #include "core/network_cfg.h"
-#include "core/base/strv.h"
+#include "core/base/escape.h"
 #include "core/base/log.h"
+#include "core/base/strbuf.h"
+#include "core/base/strv.h"
 #include "core/base/rootfile.h"
 #include "core/base/util.h"
 
 #include <arpa/inet.h>
 #include <ctype.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -73,15 +76,27 @@ static bool is_ipv4(const char *s)
     return s && inet_pton(AF_INET, s, &a) == 1;
 }
 
+/* an IPv6 address, optionally with a /PREFIX (0-128) */
 static bool is_ipv6ish(const char *s)
 {
     struct in6_addr a;
-    char buf[64];
-    snprintf(buf, sizeof buf, "%s", s);
-    char *sl = strchr(buf, '/');
-    if (sl)
-        *sl = 0;
-    return inet_pton(AF_INET6, buf, &a) == 1;
+    const char *sl = strchr(s, '/');
+    char *addr = sl ? xstrndup(s, (size_t)(sl - s)) : xstrdup(s);
+    bool ok = inet_pton(AF_INET6, addr, &a) == 1;
+    free(addr);
+    if (ok && sl) {
+        char *end;
+        errno = 0;
+        long p = strtol(sl + 1, &end, 10);
+        ok = isdigit((unsigned char)sl[1]) && !*end && errno == 0 && p >= 0 && p <= 128;
+    }
+    return ok;
+}
+
+static bool is_ipv6(const char *s)
+{
+    struct in6_addr a;
+    return inet_pton(AF_INET6, s, &a) == 1;
 }
 
 static void make_uuid(char out[37])
@@ -95,16 +110,29 @@ static void make_uuid(char out[37])
              b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]);
 }
 
-static char *join(const strv_t *sv, const char *sep, const char *term)
+/* every string followed by TERM */
+static char *join_term(const strv_t *sv, const char *term)
 {
-    size_t len = 1;
-    for (size_t i = 0; i < sv->n; i++)
-        len += strlen(sv->v[i]) + strlen(sep) + strlen(term);
-    char *o = xmalloc(len);
-    o[0] = 0;
-    for (size_t i = 0; i < sv->n; i++)
-        strcat(strcat(strcat(o, i ? sep : ""), sv->v[i]), term);
-    return o;
+    struct strbuf b = { 0 };
+    for (size_t i = 0; i < sv->n; i++) {
+        strbuf_add(&b, sv->v[i]);
+        strbuf_add(&b, term);
+    }
+    return strbuf_take(&b);
+}
+
+/* the values written as they are given: one line, no control characters */
+static int check_text(const struct ks_network *n)
+{
+    const char *opt[] = { "--device", "--essid", "--wpakey" };
+    const char *val[] = { n->device, n->essid, n->wpakey };
+    for (size_t i = 0; i < 3; i++)
+        if (val[i] && !esc_value_ok(val[i]))
+            return log_fail(LOCFMT "network: %s cannot contain a newline or control character", LOCARG(n->loc),
+                            opt[i]);
+    if (n->device && (strchr(n->device, '/') || strchr(n->device, ' ')))
+        return log_fail(LOCFMT "network: invalid --device=%s", LOCARG(n->loc), n->device);
+    return 0;
 }
 
 static int check_entry(const struct ks_network *n)
@@ -128,9 +156,26 @@ static int check_entry(const struct ks_network *n)
             return log_fail(LOCFMT "network: invalid --nameserver=%s", LOCARG(n->loc), n->nameservers.v[i]);
     if (n->ipv6 && strcmp(n->ipv6, "auto") && strcmp(n->ipv6, "dhcp") && !is_ipv6ish(n->ipv6))
         return log_fail(LOCFMT "network: invalid --ipv6=%s", LOCARG(n->loc), n->ipv6);
-    if (n->device && (strchr(n->device, '/') || strchr(n->device, ' ')))
-        return log_fail(LOCFMT "network: invalid --device=%s", LOCARG(n->loc), n->device);
-    return 0;
+    if (n->ipv6gateway && !is_ipv6(n->ipv6gateway))
+        return log_fail(LOCFMT "network: invalid --ipv6gateway=%s", LOCARG(n->loc), n->ipv6gateway);
+    return check_text(n);
+}
+
+/* "KEY=VALUE" with VALUE as a keyfile string */
+static char *keyfile_kv(const char *key, const char *value)
+{
+    struct strbuf b = { 0 };
+    strbuf_printf(&b, "%s=", key);
+    esc_keyfile(&b, value);
+    return strbuf_take(&b);
+}
+
+/* "dns=A;B;" */
+static char *dns_line(const strv_t *servers)
+{
+    char *j = join_term(servers, ";"), *line = xasprintf("dns=%s", j);
+    free(j);
+    return line;
 }
 
 static int write_nm(const char *root, const struct ks_network *n, const char *dev)
@@ -146,22 +191,24 @@ static int write_nm(const char *root, const struct ks_network *n, const char *de
             *p = '-';
     strv_t l = { 0 };
     strv_push(&l, "[connection]");
-    strv_push_take(&l, xasprintf("id=%s", id));
+    strv_push_take(&l, keyfile_kv("id", id));
     strv_push_take(&l, xasprintf("uuid=%s", uuid));
     strv_push(&l, wifi ? "type=wifi" : "type=ethernet");
     if (!mac)
-        strv_push_take(&l, xasprintf("interface-name=%s", dev));
+        strv_push_take(&l, keyfile_kv("interface-name", dev));
     if (n->onboot == 0)
         strv_push(&l, "autoconnect=false");
     strv_push(&l, wifi ? "\n[wifi]\nmode=infrastructure" : "\n[ethernet]");
     if (wifi)
-        strv_push_take(&l, xasprintf("ssid=%s", n->essid));
+        strv_push_take(&l, keyfile_kv("ssid", n->essid));
     if (mac)
         strv_push_take(&l, xasprintf("mac-address=%s", dev));
     if (n->mtu > 0)
         strv_push_take(&l, xasprintf("mtu=%d", n->mtu));
-    if (wifi && n->wpakey)
-        strv_push_take(&l, xasprintf("\n[wifi-security]\nkey-mgmt=wpa-psk\npsk=%s", n->wpakey));
+    if (wifi && n->wpakey) {
+        strv_push(&l, "\n[wifi-security]\nkey-mgmt=wpa-psk");
+        strv_push_take(&l, keyfile_kv("psk", n->wpakey));
+    }
     strv_push_take(&l, xasprintf("\n[ipv4]\nmethod=%s", n->noipv4 ? "disabled" : stat4 ? "manual" : "auto"));
     if (stat4)
         strv_push_take(&l, xasprintf("address1=%s/%d%s%s", n->ip, prefix_of(n->netmask), n->gateway ? "," : "",
@@ -170,11 +217,7 @@ static int write_nm(const char *root, const struct ks_network *n, const char *de
     for (size_t i = 0; i < n->nameservers.n; i++)
         strv_push(is_ipv4(n->nameservers.v[i]) ? &dns4 : &dns6, n->nameservers.v[i]);
     if (dns4.n)
-        {
-        char *j = join(&dns4, "", ";");
-        strv_push_take(&l, xasprintf("dns=%s", j));
-        free(j);
-    }
+        strv_push_take(&l, dns_line(&dns4));
     if (n->nodns)
         strv_push(&l, "ignore-auto-dns=true");
     if (n->nodefroute)
@@ -188,13 +231,9 @@ static int write_nm(const char *root, const struct ks_network *n, const char *de
         strv_push_take(&l, xasprintf("address1=%s%s%s%s", n->ipv6, strchr(n->ipv6, '/') ? "" : "/64",
                                      n->ipv6gateway ? "," : "", n->ipv6gateway ? n->ipv6gateway : ""));
     if (dns6.n)
-        {
-        char *j = join(&dns6, "", ";");
-        strv_push_take(&l, xasprintf("dns=%s", j));
-        free(j);
-    }
+        strv_push_take(&l, dns_line(&dns6));
     strv_push(&l, "\n[proxy]");
-    char *c = join(&l, "", "\n");
+    char *c = join_term(&l, "\n");
     char *rel = xasprintf("etc/NetworkManager/system-connections/%s.nmconnection", id);
     int r = root_write(root, rel, c, 0600);
     free(rel);
@@ -206,13 +245,24 @@ static int write_nm(const char *root, const struct ks_network *n, const char *de
     return r;
 }
 
+/* "KEY=VALUE\n" with VALUE quoted for the shell by QUOTE */
+static void sh_line(struct strbuf *b, const char *key, const char *value,
+                    void (*quote)(struct strbuf *, const char *))
+{
+    strbuf_printf(b, "%s=", key);
+    quote(b, value);
+    strbuf_addc(b, '\n');
+}
+
 static int write_ifcfg(const char *root, const struct ks_network *n, const char *dev)
 {
     bool stat4 = n->bootproto && !strcmp(n->bootproto, "static");
-    char *c = xasprintf("# Generated by kscreate from the kickstart 'network' command\n"
-                        "%s=%s\nTYPE=%s\nBOOTPROTO=%s\nONBOOT=%s\n",
-                        is_mac(dev) ? "HWADDR" : "DEVICE", dev, n->essid ? "Wireless" : "Ethernet",
-                        n->noipv4 ? "none" : stat4 ? "none" : "dhcp", n->onboot == 0 ? "no" : "yes");
+    struct strbuf c = { 0 };
+    strbuf_printf(&c, "# Generated by kscreate from the kickstart 'network' command\n%s=",
+                  is_mac(dev) ? "HWADDR" : "DEVICE");
+    esc_sh_word(&c, dev);
+    strbuf_printf(&c, "\nTYPE=%s\nBOOTPROTO=%s\nONBOOT=%s\n", n->essid ? "Wireless" : "Ethernet",
+                  n->noipv4 ? "none" : stat4 ? "none" : "dhcp", n->onboot == 0 ? "no" : "yes");
     strv_t extra = { 0 };
     if (stat4 && !n->noipv4) {
         strv_push_take(&extra, xasprintf("IPADDR=%s", n->ip));
@@ -235,28 +285,28 @@ static int write_ifcfg(const char *root, const struct ks_network *n, const char 
         strv_push_take(&extra, xasprintf("IPV6_DEFAULTGW=%s", n->ipv6gateway));
     if (n->mtu > 0)
         strv_push_take(&extra, xasprintf("MTU=%d", n->mtu));
+    char *e = join_term(&extra, "\n");
+    strbuf_add(&c, e);
     if (n->essid)
-        strv_push_take(&extra, xasprintf("ESSID=\"%s\"", n->essid));
-    char *e = join(&extra, "", "\n");
-    char *all = xasprintf("%s%s", c, e);
+        sh_line(&c, "ESSID", n->essid, esc_sh_dquote);
     char *safe = xstrdup(dev);
     for (char *p = safe; *p; p++)
         if (*p == ':')
             *p = '-';
     char *rel = xasprintf("etc/sysconfig/network-scripts/ifcfg-%s", safe);
-    int r = root_write(root, rel, all, n->wpakey ? 0600 : 0644);
+    int r = root_write(root, rel, strbuf_str(&c), n->wpakey ? 0600 : 0644);
     if (r == 0 && n->wpakey) {
-        char *k = xasprintf("WPA_PSK='%s'\n", n->wpakey);
+        struct strbuf k = { 0 };
+        sh_line(&k, "WPA_PSK", n->wpakey, esc_sh_quote);
         char *krel = xasprintf("etc/sysconfig/network-scripts/keys-%s", safe);
-        r = root_write(root, krel, k, 0600);
-        free(k);
+        r = root_write(root, krel, strbuf_str(&k), 0600);
+        strbuf_free(&k);
         free(krel);
     }
     free(rel);
     free(safe);
-    free(all);
     free(e);
-    free(c);
+    strbuf_free(&c);
     strv_free(&extra);
     return r;
 }
@@ -288,7 +338,7 @@ static int write_networkd(const char *root, const struct ks_network *n, const ch
     if (n->nodns || n->nodefroute)
         strv_push_take(&l, xasprintf("\n[DHCPv4]%s%s", n->nodns ? "\nUseDNS=no" : "",
                                      n->nodefroute ? "\nUseRoutes=no" : ""));
-    char *c = join(&l, "", "\n");
+    char *c = join_term(&l, "\n");
     char *rel = xasprintf("etc/systemd/network/20-%s.network", dev);
     for (char *p = rel + strlen("etc/systemd/network/"); *p; p++)
         if (*p == ':')

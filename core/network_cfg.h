@@ -8,8 +8,10 @@
  * else systemd-networkd (/etc/systemd/network/20-DEV.network) when it is;
  * with none of them a warning.  Entries without --device (or "link",
  * "bootif") only set the hostname: no device name is known at build time.
- * Invalid values (hostname, address, netmask, bootproto) fail with the
- * kickstart file:line.  0, or -1 after log_fail().
+ * Invalid values (hostname, addresses, netmask, bootproto, a newline or
+ * control character in --device/--essid/--wpakey) fail with the kickstart
+ * file:line; free text is escaped for the file it goes to (keyfile strings,
+ * shell quoting in ifcfg).  0, or -1 after log_fail().
  */
 #ifndef KSC_NETWORK_CFG_H
 #define KSC_NETWORK_CFG_H

@@ -7,6 +7,7 @@
 #define KSC_PKG_INTERNAL
 #include "core/pkg.h"
 #include "core/base/strv.h"
+#include "core/base/strbuf.h"
 #include "core/base/cleanup.h"
 #include "core/base/log.h"
 #include "core/base/util.h"
@@ -234,30 +235,17 @@ int pkg_download(struct pkg_engine *e)
             }
             pending = again;
         }
-        size_t cap = 256, len = 0;
-        char *msg = xmalloc(cap);
-        msg[0] = 0;
-        for (size_t j = 0; j < k; j++) {
-            if (items[j].result == 0)
-                continue;
-            size_t idx = idxs[j];
-            char *line = xasprintf("%sFailed to download %s from %s: %s", len ? "\n" : "",
-                                   e->nevras.v[idx], tried[j], items[j].err);
-            size_t ll = strlen(line);
-            if (len + ll + 1 > cap) {
-                cap = (len + ll + 1) * 2;
-                msg = xrealloc(msg, cap);
-            }
-            memcpy(msg + len, line, ll + 1);
-            len += ll;
-            free(line);
-        }
+        struct strbuf msg = { 0 };
+        for (size_t j = 0; j < k; j++)
+            if (items[j].result != 0)
+                strbuf_printf(&msg, "%sFailed to download %s from %s: %s", msg.n ? "\n" : "",
+                              e->nevras.v[idxs[j]], tried[j], items[j].err);
         if (cleanup_interrupted()) {
             log_fail("Interrupted while downloading packages");
             ret = -1;
-        } else if (len) {
+        } else if (msg.n) {
             log_progress_end();
-            log_fail("%s", msg);
+            log_fail("%s", strbuf_str(&msg));
             ret = -1;
         } else {
             log_verbose("Downloaded %zu packages in %.1fs", k, now_seconds() - t0);
@@ -269,7 +257,7 @@ int pkg_download(struct pkg_engine *e)
                 dirty = true;
             }
         }
-        free(msg);
+        strbuf_free(&msg);
         for (size_t j = 0; j < k; j++)
             free(tried[j]);
         free(tried);
@@ -279,9 +267,7 @@ int pkg_download(struct pkg_engine *e)
     }
     if (dirty) {
         /* keep only entries of files still present */
-        size_t cap = 4096, len = 0;
-        char *out = xmalloc(cap);
-        out[0] = 0;
+        struct strbuf out = { 0 };
         for (size_t j = 0; j < index.n; j++) {
             char *sp = strchr(index.v[j], ' ');
             if (!sp)
@@ -291,21 +277,15 @@ int pkg_download(struct pkg_engine *e)
             free(f);
             if (!keep)
                 continue;
-            size_t l = strlen(index.v[j]);
-            if (len + l + 2 > cap)
-                out = xrealloc(out, cap = (len + l + 2) * 2);
-            memcpy(out + len, index.v[j], l);
-            len += l;
-            out[len++] = '\n';
-            out[len] = 0;
+            strbuf_printf(&out, "%s\n", index.v[j]);
         }
         char *tmpf = xasprintf("%s.%d", idxpath, (int)getpid());
-        if (write_file(tmpf, out, 0644) == 0)
+        if (write_file(tmpf, strbuf_str(&out), 0644) == 0)
             rename(tmpf, idxpath);
         else
             unlink(tmpf);
         free(tmpf);
-        free(out);
+        strbuf_free(&out);
     }
     strv_free(&index);
     free(idxpath);

@@ -20,6 +20,7 @@
 #define KSC_PKG_INTERNAL
 #include "core/pkg.h"
 #include "core/base/strv.h"
+#include "core/base/strbuf.h"
 #include "core/base/cleanup.h"
 #include "core/base/log.h"
 #include "core/base/util.h"
@@ -222,23 +223,16 @@ static int write_repo_confs(struct pkg_engine *e, const char *root)
 
 static char *problems_str(rpmps ps)
 {
-    size_t cap = 256, len = 0;
-    char *out = xmalloc(cap);
-    out[0] = 0;
+    struct strbuf out = { 0 };
     rpmpsi it = rpmpsInitIterator(ps);
     rpmProblem p;
     while ((p = rpmpsiNext(it))) {
         char *s = rpmProblemString(p);
-        size_t l = strlen(s);
-        if (len + l + 4 > cap) {
-            cap = (len + l + 4) * 2;
-            out = xrealloc(out, cap);
-        }
-        len += (size_t)sprintf(out + len, "%s  %s", len ? "\n" : "", s);
+        strbuf_printf(&out, "%s  %s", out.n ? "\n" : "", s);
         free(s);
     }
     rpmpsFreeIterator(it);
-    return out;
+    return strbuf_take(&out);
 }
 
 int pkg_install(struct pkg_engine *e, const char *root, bool excludedocs, const char *inst_langs)

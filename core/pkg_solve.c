@@ -35,6 +35,7 @@
 #define KSC_PKG_INTERNAL
 #include "core/pkg.h"
 #include "core/base/strv.h"
+#include "core/base/strbuf.h"
 #include "core/base/log.h"
 #include "core/base/util.h"
 #include "kickstart/ks.h"
@@ -207,22 +208,12 @@ static bool closure_hits(Pool *pool, const Queue *job, const Map *u, bool weak)
 }
 
 /* Message accumulator */
-struct msgbuf {
-    char *s;
-    size_t len, cap;
-};
-
-static void msg_add(struct msgbuf *m, const char *line)
+/* LINE appended to the lines of M */
+static void msg_add(struct strbuf *m, const char *line)
 {
-    size_t l = strlen(line);
-    if (m->len + l + 2 > m->cap) {
-        m->cap = (m->len + l + 2) * 2;
-        m->s = xrealloc(m->s, m->cap);
-    }
-    if (m->len)
-        m->s[m->len++] = '\n';
-    memcpy(m->s + m->len, line, l + 1);
-    m->len += l;
+    if (m->n)
+        strbuf_addc(m, '\n');
+    strbuf_add(m, line);
 }
 
 /* Add to Q the considered packages obsoleting any package of Q (dnf's
@@ -432,7 +423,7 @@ struct expand {
     bool multilib_all;
     strv_t warnings;              /* printed once the result is final */
     strv_t done_groups, done_names;
-    struct msgbuf missing;
+    struct strbuf missing;
 };
 
 static bool group_excluded(const struct ks_packages *req, const char *id, const char *summary)
@@ -561,7 +552,7 @@ static int add_group(struct expand *x, const char *name, enum ks_group_include i
 static void report_problems(struct pkg_engine *e, Solver *solv, int np)
 {
     Pool *pool = solv->pool;
-    struct msgbuf m = { 0 };
+    struct strbuf m = { 0 };
     Queue rq;
     queue_init(&rq);
     for (Id pid = 1; pid <= np; pid++) {
@@ -597,8 +588,8 @@ static void report_problems(struct pkg_engine *e, Solver *solv, int np)
         strv_free(&seen);
     }
     queue_free(&rq);
-    log_fail("Dependency resolution failed:\n%s", m.s ? m.s : "");
-    free(m.s);
+    log_fail("Dependency resolution failed:\n%s", strbuf_str(&m));
+    strbuf_free(&m);
 }
 
 struct nevra_id {
@@ -699,23 +690,15 @@ static int resolve_once(struct pkg_engine *e, const struct ks_packages *req, con
         if (add_group(&x, "core", KS_GROUP_DEFAULT, false, true) > 0)
             strv_push(warnings, "There is no core group in the repositories (use %packages --nocore)");
     }
-    if (x.missing.len) {
+    if (x.missing.n) {
         if (req && req->ignoremissing) {
             char *save = NULL;
-            for (char *l = strtok_r(x.missing.s, "\n", &save); l; l = strtok_r(NULL, "\n", &save))
+            for (char *l = strtok_r(x.missing.p, "\n", &save); l; l = strtok_r(NULL, "\n", &save))
                 strv_push_take(warnings, xasprintf("%s (ignored: --ignoremissing)", l));
         } else {
             /* dnf: the reasons, then one line naming all of them */
-            size_t len = 0;
-            for (size_t i = 0; i < missing.n; i++)
-                len += strlen(missing.v[i]) + 1;
-            char *all = xcalloc(1, len + 1);
-            for (size_t i = 0; i < missing.n; i++) {
-                if (i)
-                    strcat(all, " ");
-                strcat(all, missing.v[i]);
-            }
-            log_fail("%s\nUnable to find a match: %s", x.missing.s, all);
+            char *all = strv_join(&missing, " ");
+            log_fail("%s\nUnable to find a match: %s", x.missing.p, all);
             free(all);
             rc = -1;
             goto out;
@@ -798,7 +781,7 @@ out:
     queue_free(&job);
     strv_free(&x.done_groups);
     strv_free(&x.done_names);
-    free(x.missing.s);
+    strbuf_free(&x.missing);
     strv_free(&missing);
     return rc;
 }

@@ -1,6 +1,7 @@
 /* services.c - see services.h */
 #define _GNU_SOURCE
 #include "core/services.h"
+#include "core/base/strbuf.h"
 #include "core/base/strv.h"
 #include "core/base/log.h"
 #include "core/base/util.h"
@@ -141,27 +142,26 @@ static char *expand(const char *v, const char *unit)
 {
     const char *at = strchr(unit, '@'), *dot = strrchr(unit, '.');
     size_t plen = at ? (size_t)(at - unit) : (size_t)(dot ? dot - unit : (long)strlen(unit));
-    char *out = xmalloc(strlen(v) * 4 + strlen(unit) * 4 + 1), *o = out;
+    struct strbuf b = { 0 };
     for (const char *p = v; *p; p++) {
         if (*p != '%' || !p[1]) {
-            *o++ = *p;
+            strbuf_addc(&b, *p);
             continue;
         }
         p++;
         switch (*p) {
-        case 'n': o = stpcpy(o, unit); break;
-        case 'N': o = stpncpy(o, unit, dot ? (size_t)(dot - unit) : strlen(unit)); break;
-        case 'p': o = stpncpy(o, unit, plen); break;
+        case 'n': strbuf_add(&b, unit); break;
+        case 'N': strbuf_addn(&b, unit, dot ? (size_t)(dot - unit) : strlen(unit)); break;
+        case 'p': strbuf_addn(&b, unit, plen); break;
         case 'i':
             if (at && dot)
-                o = stpncpy(o, at + 1, (size_t)(dot - at - 1));
+                strbuf_addn(&b, at + 1, (size_t)(dot - at - 1));
             break;
-        case '%': *o++ = '%'; break;
-        default: *o++ = '%'; *o++ = *p; break;
+        case '%': strbuf_addc(&b, '%'); break;
+        default: strbuf_addc(&b, '%'); strbuf_addc(&b, *p); break;
         }
     }
-    *o = 0;
-    return out;
+    return strbuf_take(&b);
 }
 
 static void add_words(strv_t *sv, const char *value, const char *unit)
@@ -469,8 +469,8 @@ int services_preset(const char *root, const char *unit_in)
         if (read_file(files.v[i], &buf, NULL) < 0)
             continue;
         for (char *save, *l = strtok_r(buf, "\n", &save); l && !found; l = strtok_r(NULL, "\n", &save)) {
-            char verb[16], pat[256];
-            if (sscanf(l, " %15s %255s", verb, pat) != 2 || verb[0] == '#' || verb[0] == ';')
+            char *wsave, *verb = strtok_r(l, " \t\r", &wsave), *pat = verb ? strtok_r(NULL, " \t\r", &wsave) : NULL;
+            if (!pat || verb[0] == '#' || verb[0] == ';')
                 continue;
             if (fnmatch(pat, unit, 0) == 0) {
                 found = true;

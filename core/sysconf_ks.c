@@ -1,6 +1,7 @@
 /* sysconf_ks.c - see sysconf_ks.h */
 #define _GNU_SOURCE
 #include "core/sysconf_ks.h"
+#include "core/base/strbuf.h"
 #include "core/base/strv.h"
 #include "core/base/util.h"
 
@@ -69,13 +70,7 @@ static char *joined(const struct ks_cmdrec *r, const char *dest)
 {
     strv_t l = { 0 };
     list_raw(r, dest, &l);
-    size_t len = 1;
-    for (size_t i = 0; i < l.n; i++)
-        len += strlen(l.v[i]) + 1;
-    char *o = xmalloc(len);
-    o[0] = 0;
-    for (size_t i = 0; i < l.n; i++)
-        strcat(strcat(o, i ? " " : ""), l.v[i]);
+    char *o = strv_join(&l, " ");
     strv_free(&l);
     if (!*o) {
         free(o);
@@ -93,23 +88,23 @@ static void words(const char *text, strv_t *out)
             p++;
         if (!*p)
             break;
-        char *w = xmalloc(strlen(p) + 1), *o = w;
+        struct strbuf w = { 0 };
         while (*p && *p != ' ' && *p != '\t') {
             if (*p == '\'' || *p == '"') {
                 char q = *p++;
-                while (*p && *p != q)
-                    *o++ = *p++;
+                size_t n = strcspn(p, q == '"' ? "\"" : "'");
+                strbuf_addn(&w, p, n);
+                p += n;
                 if (*p)
                     p++;
             } else if (*p == '\\' && p[1]) {
-                *o++ = p[1];
+                strbuf_addc(&w, p[1]);
                 p += 2;
             } else {
-                *o++ = *p++;
+                strbuf_addc(&w, *p++);
             }
         }
-        *o = 0;
-        strv_push_take(out, w);
+        strv_push_take(out, strbuf_take(&w));
     }
 }
 

@@ -1,6 +1,8 @@
 /* sysconfig.c - see sysconfig.h */
 #define _GNU_SOURCE
 #include "core/sysconfig.h"
+#include "core/base/escape.h"
+#include "core/base/strbuf.h"
 #include "core/base/strv.h"
 
 #include <openssl/evp.h>
@@ -115,6 +117,35 @@ static bool valid_host(const char *h)
     return true;
 }
 
+/* CONF with its server/pool lines replaced by LINES, in the place of the
+ * first one (at the top when it has none); malloc'd */
+static char *chrony_with_servers(const char *conf, const strv_t *lines)
+{
+    struct strbuf b = { 0 };
+    char *servers = strv_join(lines, "\n");
+    bool placed = false;
+    for (const char *l = conf; *l;) {
+        const char *nl = strchrnul(l, '\n');
+        bool src = !strncmp(l, "server ", 7) || !strncmp(l, "pool ", 5) || !strncmp(l, "server\t", 7) ||
+                   !strncmp(l, "pool\t", 5);
+        if (src && !placed) {
+            strbuf_printf(&b, "%s\n", servers);
+            placed = true;
+        } else if (!src) {
+            strbuf_addn(&b, l, (size_t)(nl - l));
+            strbuf_addc(&b, '\n');
+        }
+        l = *nl ? nl + 1 : nl;
+    }
+    if (!placed) {
+        char *rest = strbuf_take(&b);
+        strbuf_printf(&b, "%s\n%s", servers, rest);
+        free(rest);
+    }
+    free(servers);
+    return strbuf_take(&b);
+}
+
 static int apply_ntp(const struct ks_timezone *tz, const struct ks_sysconf *sc, const char *root)
 {
     strv_t lines = { 0 };
@@ -158,40 +189,7 @@ static int apply_ntp(const struct ks_timezone *tz, const struct ks_sysconf *sc, 
             if (read_file(p, &buf, NULL) < 0) {
                 rc = log_fail("cannot read %s: %s", p, strerror(errno));
             } else {
-                /* the kickstart's servers replace the configured ones, in their place */
-                size_t cap = strlen(buf) + 64;
-                for (size_t i = 0; i < lines.n; i++)
-                    cap += strlen(lines.v[i]) + 1;
-                char *out = xmalloc(cap), *o = out;
-                bool placed = false;
-                for (char *l = buf; *l;) {
-                    char *nl = strchrnul(l, '\n');
-                    bool src = (!strncmp(l, "server ", 7) || !strncmp(l, "pool ", 5) || !strncmp(l, "server\t", 7) ||
-                                !strncmp(l, "pool\t", 5));
-                    if (src && !placed) {
-                        for (size_t i = 0; i < lines.n; i++)
-                            o += sprintf(o, "%s\n", lines.v[i]);
-                        placed = true;
-                    } else if (!src) {
-                        memcpy(o, l, (size_t)(nl - l));
-                        o += nl - l;
-                        *o++ = '\n';
-                    }
-                    l = *nl ? nl + 1 : nl;
-                }
-                *o = 0;
-                if (!placed) {
-                    char *o2 = out;
-                    size_t pre = 0;
-                    for (size_t i = 0; i < lines.n; i++)
-                        pre += strlen(lines.v[i]) + 1;
-                    char *n2 = xmalloc(strlen(out) + pre + 1), *w = n2;
-                    for (size_t i = 0; i < lines.n; i++)
-                        w += sprintf(w, "%s\n", lines.v[i]);
-                    strcpy(w, o2);
-                    free(out);
-                    out = n2;
-                }
+                char *out = chrony_with_servers(buf, &lines);
                 rc = root_write(root, "etc/chrony.conf", out, 0);
                 free(out);
                 free(buf);
@@ -326,6 +324,57 @@ static bool has_preset_files(const char *root)
     return false;
 }
 
+/* a systemd unit name (what goes into a preset file and a unit path) */
+static bool valid_unit(const char *u)
+{
+    return *u && strspn(u, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789:-_.\\@") == strlen(u) &&
+           strcmp(u, ".") && strcmp(u, "..");
+}
+
+static int check_units(const struct ks_services *s)
+{
+    const strv_t *lists[] = { &s->enabled, &s->disabled };
+    for (size_t k = 0; k < 2; k++)
+        for (size_t i = 0; i < lists[k]->n; i++)
+            if (!valid_unit(lists[k]->v[i]))
+                return log_fail(LOCFMT "services: invalid unit name '%s'", LOCARG(s->loc), lists[k]->v[i]);
+    return 0;
+}
+
+static void preset_line(struct strbuf *b, const char *verb, const char *unit)
+{
+    strbuf_printf(b, "%s %s%s\n", verb, unit, strchr(unit, '.') ? "" : ".service");
+}
+
+static int write_preset(const struct ks_services *s, const char *root)
+{
+    struct strbuf b = { 0 };
+    strbuf_add(&b, "# from the kickstart 'services' command\n");
+    for (size_t i = 0; i < s->enabled.n; i++)
+        preset_line(&b, "enable", s->enabled.v[i]);
+    for (size_t i = 0; i < s->disabled.n; i++)
+        if (!strv_contains(&s->enabled, s->disabled.v[i]))
+            preset_line(&b, "disable", s->disabled.v[i]);
+    int r = root_write(root, "etc/systemd/system-preset/00-kickstart.preset", strbuf_str(&b), 0644);
+    strbuf_free(&b);
+    return r;
+}
+
+/* /etc/sysconfig/desktop, which display managers' scripts source */
+static int write_desktop(const struct ks_xconfig *x, const char *root)
+{
+    if (!esc_value_ok(x->defaultdesktop))
+        return log_fail(LOCFMT "xconfig --defaultdesktop: a newline or control character cannot be written",
+                        LOCARG(x->loc));
+    struct strbuf b = { 0 };
+    strbuf_add(&b, "DESKTOP=");
+    esc_sh_dquote(&b, x->defaultdesktop);
+    strbuf_addc(&b, '\n');
+    int r = root_write(root, "etc/sysconfig/desktop", strbuf_str(&b), 0644);
+    strbuf_free(&b);
+    return r;
+}
+
 static int apply_services(const struct ks_sysconf *sc, const char *root)
 {
     /* Without systemctl in the image, the packages' scriptlets could not
@@ -335,6 +384,8 @@ static int apply_services(const struct ks_sysconf *sc, const char *root)
         log_verbose("applied the image's systemd presets: %d units enabled", n);
     }
     const struct ks_services *s = &sc->services;
+    if (s->seen && check_units(s) < 0)
+        return -1;
     if (s->seen) {
         for (size_t i = 0; i < s->disabled.n; i++)
             service_result(services_disable(root, s->disabled.v[i]), &s->loc, "services --disabled",
@@ -346,25 +397,8 @@ static int apply_services(const struct ks_sysconf *sc, const char *root)
             service_result(services_enable(root, s->enabled.v[i]), &s->loc, "services --enabled", s->enabled.v[i]);
         }
         /* keep the kickstart's choice over systemd's first-boot preset-all */
-        if (s->enabled.n || s->disabled.n) {
-            size_t cap = 128;
-            for (size_t i = 0; i < s->enabled.n; i++)
-                cap += strlen(s->enabled.v[i]) + 24;
-            for (size_t i = 0; i < s->disabled.n; i++)
-                cap += strlen(s->disabled.v[i]) + 24;
-            char *c = xmalloc(cap), *o = c;
-            o += sprintf(o, "# from the kickstart 'services' command\n");
-            for (size_t i = 0; i < s->enabled.n; i++)
-                o += sprintf(o, "enable %s%s\n", s->enabled.v[i], strchr(s->enabled.v[i], '.') ? "" : ".service");
-            for (size_t i = 0; i < s->disabled.n; i++)
-                if (!strv_contains(&s->enabled, s->disabled.v[i]))
-                    o += sprintf(o, "disable %s%s\n", s->disabled.v[i],
-                                 strchr(s->disabled.v[i], '.') ? "" : ".service");
-            int r = root_write(root, "etc/systemd/system-preset/00-kickstart.preset", c, 0644);
-            free(c);
-            if (r < 0)
-                return -1;
-        }
+        if ((s->enabled.n || s->disabled.n) && write_preset(s, root) < 0)
+            return -1;
     }
     const struct ks_firstboot *fb = &sc->firstboot;
     if (fb->seen) {
@@ -399,13 +433,8 @@ static int apply_services(const struct ks_sysconf *sc, const char *root)
         else if (r == 0)
             log_verbose("default target %s", target);
     }
-    if (sc->xconfig.seen && sc->xconfig.defaultdesktop) {
-        char *c = xasprintf("DESKTOP=\"%s\"\n", sc->xconfig.defaultdesktop);
-        int r = root_write(root, "etc/sysconfig/desktop", c, 0644);
-        free(c);
-        if (r < 0)
-            return -1;
-    }
+    if (sc->xconfig.seen && sc->xconfig.defaultdesktop)
+        return write_desktop(&sc->xconfig, root);
     return 0;
 }
 
@@ -447,6 +476,10 @@ static int apply_bootloader(const struct ks_bootloader *bl, const char *root)
 {
     if (!bl->seen)
         return 0;
+    if (bl->append && !esc_value_ok(bl->append))
+        return log_fail(LOCFMT "bootloader --append: a newline or control character cannot go on the kernel "
+                               "command line",
+                        LOCARG(bl->loc));
     if (bl->location && !strcmp(bl->location, "none"))
         log_info(LOCFMT "bootloader --location=none: the image type decides about its boot loader", LOCARG(bl->loc));
     if (!bl->password)
@@ -558,6 +591,9 @@ static int apply_rpm_macros(const struct kickstart *ks, const struct ks_sysconf 
 {
     bool selinux = sc->selinux.mode == KS_SELINUX_ENFORCING || sc->selinux.mode == KS_SELINUX_PERMISSIVE;
     const char *langs = ks->packages.inst_langs;
+    if (langs && !esc_value_ok(langs))
+        return log_fail(LOCFMT "%%packages --inst-langs: a newline or control character cannot be written",
+                        LOCARG(ks->packages.loc));
     char *text = xasprintf("%s%s%s%s%s", ks->packages.excludedocs ? "%_excludedocs 1\n" : "",
                            selinux ? "" : "%__file_context_path %{nil}\n", langs ? "%_install_langs " : "",
                            langs ? langs : "", langs ? "\n" : "");

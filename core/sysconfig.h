@@ -8,7 +8,10 @@
  *    timesource), group, user, sshkey, rootpw, network, firewall, selinux
  *    (config file), services, firstboot, xconfig/skipx (default target),
  *    authselect/auth, bootloader --password, an empty /etc/machine-id.
- *    Invalid values fail with log_fail() naming the kickstart file:line;
+ *    Invalid values fail with log_fail() naming the kickstart file:line
+ *    (among them a newline or control character in a value written into a
+ *    one-line setting, a unit name that is not one); free text sourced by
+ *    shell scripts (sysconfig/desktop) is shell-quoted;
  *    values the image cannot honour (a service it does not have, no chrony)
  *    are warnings naming the line.  Commands the image cannot use
  *    (ks->ignored) are logged once each as ignored.  0 or -1.

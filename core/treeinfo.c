@@ -1,11 +1,12 @@
 /* treeinfo.c - see treeinfo.h */
 #define _GNU_SOURCE
 #include "core/treeinfo.h"
+#include "core/base/escape.h"
 #include "core/base/log.h"
+#include "core/base/strbuf.h"
 #include "core/base/util.h"
 
 #include <ctype.h>
-#include <stdarg.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <solv/chksum.h>
@@ -18,12 +19,11 @@
 
 char *treeinfo_short_name(const char *product)
 {
-    char *s = xmalloc(strlen(product) + 1), *o = s;
+    struct strbuf b = { 0 };
     for (const char *p = product; *p; p++)
         if (isalnum((unsigned char)*p) || *p == '-' || *p == '_' || *p == '.')
-            *o++ = *p;
-    *o = 0;
-    return s;
+            strbuf_addc(&b, *p);
+    return strbuf_take(&b);
 }
 
 int treeinfo_sha256(const char *path, char out[65])
@@ -45,29 +45,27 @@ int treeinfo_sha256(const char *path, char out[65])
     }
     int len = 0;
     const unsigned char *d = solv_chksum_get(c, &len);
-    for (int i = 0; i < len && i < 32; i++)
-        sprintf(out + 2 * i, "%02x", d[i]);
+    static const char hex[] = "0123456789abcdef";
+    for (int i = 0; i < 32; i++) {
+        out[2 * i] = i < len ? hex[d[i] >> 4] : '0';
+        out[2 * i + 1] = i < len ? hex[d[i] & 15] : '0';
+    }
     out[64] = 0;
     solv_chksum_free(c, NULL);
     return 0;
 }
 
-struct buf { char *s; size_t len; };
-
-static void add(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void add(struct buf *b, const char *fmt, ...)
+/* the values fit on one INI line each; false after log_fail() */
+static bool values_ok(const struct treeinfo *t)
 {
-    va_list ap;
-    va_start(ap, fmt);
-    char *t = NULL;
-    if (vasprintf(&t, fmt, ap) < 0)
-        abort();
-    va_end(ap);
-    size_t n = strlen(t);
-    b->s = xrealloc(b->s, b->len + n + 1);
-    memcpy(b->s + b->len, t, n + 1);
-    b->len += n;
-    free(t);
+    const char *name[] = { "product", "version", "arch", "variant", "kernel", "initrd", "efiboot", "stage2" };
+    const char *v[] = { t->product, t->version, t->arch, t->variant, t->kernel, t->initrd, t->efiboot, t->stage2 };
+    for (size_t i = 0; i < sizeof v / sizeof *v; i++)
+        if (v[i] && !esc_value_ok(v[i])) {
+            log_fail(".treeinfo: the %s has a newline or control character", name[i]);
+            return false;
+        }
+    return true;
 }
 
 char *treeinfo_text(const struct treeinfo *t)
@@ -77,8 +75,10 @@ char *treeinfo_text(const struct treeinfo *t)
     const char *platforms = x86 ? "x86_64,xen" : arch;
     if (!x86 || strcmp(arch, "x86_64"))
         platforms = arch;
+    if (!values_ok(t))
+        return NULL;
     char *shortname = treeinfo_short_name(t->product);
-    struct buf b = { 0 };
+    struct strbuf b = { 0 };
     /* files in name order, as productmd sorts them */
     const char *files[4];
     size_t nf = 0;
@@ -96,67 +96,67 @@ char *treeinfo_text(const struct treeinfo *t)
             files[j] = files[j - 1];
             files[j - 1] = x;
         }
-    add(&b, "[checksums]\n");
+    strbuf_printf(&b, "[checksums]\n");
     for (size_t i = 0; i < nf; i++) {
         char *p = path_join(t->root, files[i]);
         char hex[65];
         if (treeinfo_sha256(p, hex) < 0) {
             log_fail("cannot checksum %s for .treeinfo: %s", p, strerror(errno));
             free(p);
-            free(b.s);
+            strbuf_free(&b);
             free(shortname);
             return NULL;
         }
         free(p);
-        add(&b, "%s = sha256:%s\n", files[i], hex);
+        strbuf_printf(&b, "%s = sha256:%s\n", files[i], hex);
     }
-    add(&b, "\n[general]\n");
-    add(&b, "; WARNING.0 = This section provides compatibility with pre-productmd treeinfos.\n");
-    add(&b, "; WARNING.1 = Read productmd documentation for details about new format.\n");
-    add(&b, "arch = %s\n", arch);
-    add(&b, "family = %s\n", t->product);
-    add(&b, "name = %s %s\n", t->product, t->version);
+    strbuf_printf(&b, "\n[general]\n");
+    strbuf_printf(&b, "; WARNING.0 = This section provides compatibility with pre-productmd treeinfos.\n");
+    strbuf_printf(&b, "; WARNING.1 = Read productmd documentation for details about new format.\n");
+    strbuf_printf(&b, "arch = %s\n", arch);
+    strbuf_printf(&b, "family = %s\n", t->product);
+    strbuf_printf(&b, "name = %s %s\n", t->product, t->version);
     if (t->packages)
-        add(&b, "packagedir = Packages\n");
-    add(&b, "platforms = %s\n", platforms);
+        strbuf_printf(&b, "packagedir = Packages\n");
+    strbuf_printf(&b, "platforms = %s\n", platforms);
     if (t->packages)
-        add(&b, "repository = .\n");
-    add(&b, "timestamp = %lld\n", t->timestamp);
+        strbuf_printf(&b, "repository = .\n");
+    strbuf_printf(&b, "timestamp = %lld\n", t->timestamp);
     if (t->variant) {
-        add(&b, "variant = %s\n", t->variant);
-        add(&b, "variants = %s\n", t->variant);
+        strbuf_printf(&b, "variant = %s\n", t->variant);
+        strbuf_printf(&b, "variants = %s\n", t->variant);
     }
-    add(&b, "version = %s\n", t->version);
-    add(&b, "\n[header]\ntype = productmd.treeinfo\nversion = 1.2\n");
-    add(&b, "\n[images-%s]\n", arch);
+    strbuf_printf(&b, "version = %s\n", t->version);
+    strbuf_printf(&b, "\n[header]\ntype = productmd.treeinfo\nversion = 1.2\n");
+    strbuf_printf(&b, "\n[images-%s]\n", arch);
     if (t->efiboot)
-        add(&b, "efiboot.img = %s\n", t->efiboot);
+        strbuf_printf(&b, "efiboot.img = %s\n", t->efiboot);
     if (t->initrd)
-        add(&b, "initrd = %s\n", t->initrd);
+        strbuf_printf(&b, "initrd = %s\n", t->initrd);
     if (t->kernel)
-        add(&b, "kernel = %s\n", t->kernel);
+        strbuf_printf(&b, "kernel = %s\n", t->kernel);
     if (x86 && !strcmp(arch, "x86_64")) {
-        add(&b, "\n[images-xen]\n");
+        strbuf_printf(&b, "\n[images-xen]\n");
         if (t->initrd)
-            add(&b, "initrd = %s\n", t->initrd);
+            strbuf_printf(&b, "initrd = %s\n", t->initrd);
         if (t->kernel)
-            add(&b, "kernel = %s\n", t->kernel);
+            strbuf_printf(&b, "kernel = %s\n", t->kernel);
     }
-    add(&b, "\n[release]\nname = %s\nshort = %s\nversion = %s\n", t->product, shortname, t->version);
+    strbuf_printf(&b, "\n[release]\nname = %s\nshort = %s\nversion = %s\n", t->product, shortname, t->version);
     if (t->stage2)
-        add(&b, "\n[stage2]\nmainimage = %s\n", t->stage2);
-    add(&b, "\n[tree]\narch = %s\nbuild_timestamp = %lld\nplatforms = %s\n", arch, t->timestamp,
+        strbuf_printf(&b, "\n[stage2]\nmainimage = %s\n", t->stage2);
+    strbuf_printf(&b, "\n[tree]\narch = %s\nbuild_timestamp = %lld\nplatforms = %s\n", arch, t->timestamp,
         platforms);
     if (t->variant)
-        add(&b, "variants = %s\n", t->variant);
+        strbuf_printf(&b, "variants = %s\n", t->variant);
     if (t->variant) {
-        add(&b, "\n[variant-%s]\nid = %s\nname = %s\n", t->variant, t->variant, t->variant);
+        strbuf_printf(&b, "\n[variant-%s]\nid = %s\nname = %s\n", t->variant, t->variant, t->variant);
         if (t->packages)
-            add(&b, "packages = Packages\nrepository = .\n");
-        add(&b, "type = variant\nuid = %s\n", t->variant);
+            strbuf_printf(&b, "packages = Packages\nrepository = .\n");
+        strbuf_printf(&b, "type = variant\nuid = %s\n", t->variant);
     }
     free(shortname);
-    return b.s;
+    return strbuf_take(&b);
 }
 
 int treeinfo_write(const struct treeinfo *t, const char *path)

@@ -2,9 +2,9 @@
  * lorax (productmd treeinfo 1.2 with the [general] compatibility section)
  * writes them, and the runtime's /.buildstamp.
  *
- * Contract: text functions return a malloc'd string (NULL + log_fail() when a
- * checksummed file cannot be read); write functions return 0 or -1 after
- * log_fail().
+ * Contract: text functions return a malloc'd string (treeinfo_text: NULL +
+ * log_fail() when a checksummed file cannot be read or a value has a newline
+ * or control character); write functions return 0 or -1 after log_fail().
  */
 #ifndef KSC_TREEINFO_H
 #define KSC_TREEINFO_H

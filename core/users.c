@@ -1,6 +1,7 @@
 /* users.c - see users.h */
 #define _GNU_SOURCE
 #include "core/users.h"
+#include "core/base/strbuf.h"
 #include "core/base/strv.h"
 #include "core/base/log.h"
 #include "core/base/util.h"
@@ -50,13 +51,8 @@ static int file_save(struct acct_file *f, mode_t new_mode)
 {
     if (!f->dirty)
         return 0;
-    size_t len = 1;
-    for (size_t i = 0; i < f->lines.n; i++)
-        len += strlen(f->lines.v[i]) + 1;
-    char *out = xmalloc(len), *o = out;
-    for (size_t i = 0; i < f->lines.n; i++)
-        o = stpcpy(stpcpy(o, f->lines.v[i]), "\n");
-    *o = 0;
+    char *body = strv_join(&f->lines, "\n"), *out = xasprintf("%s%s", body, f->lines.n ? "\n" : "");
+    free(body);
     char *tmp = xasprintf("%s+", f->path);
     struct stat st;
     bool had = stat(f->path, &st) == 0;
@@ -139,10 +135,12 @@ static void file_set_field(struct acct_file *f, size_t i, int k, const char *val
     }
     char *nl;
     if (have < k) {       /* pad missing fields */
-        char pad[16] = "";
-        for (int j = have; j < k && j < 15; j++)
-            strcat(pad, ":");
-        nl = xasprintf("%s%s%s", line, pad, value);
+        struct strbuf b = { 0 };
+        strbuf_add(&b, line);
+        for (int j = have; j < k; j++)
+            strbuf_addc(&b, ':');
+        strbuf_add(&b, value);
+        nl = strbuf_take(&b);
     } else {
         const char *e = strchrnul(p, ':');
         nl = xasprintf("%.*s%s%s", (int)(p - line), line, value, e);
@@ -234,27 +232,25 @@ int accounts_group_gid(const struct accounts *a, const char *name, long *gid)
     return 0;
 }
 
-static const char *name_by_id(const struct acct_file *f, long id, char *buf, size_t len)
+/* the line whose id (field 2) is ID, or NULL */
+static const char *line_by_id(const struct acct_file *f, long id)
 {
     for (size_t i = 0; i < f->lines.n; i++)
-        if (field_long(f->lines.v[i], 2) == id) {
-            snprintf(buf, len, "%.*s", (int)strcspn(f->lines.v[i], ":"), f->lines.v[i]);
-            return buf;
-        }
+        if (field_long(f->lines.v[i], 2) == id)
+            return f->lines.v[i];
     return NULL;
 }
 
-bool accounts_uid_taken(const struct accounts *a, long uid)
+/* the name of that line, malloc'd, or NULL */
+static char *name_by_id(const struct acct_file *f, long id)
 {
-    char b[64];
-    return name_by_id(&a->passwd, uid, b, sizeof b) != NULL;
+    const char *l = line_by_id(f, id);
+    return l ? xstrndup(l, strcspn(l, ":")) : NULL;
 }
 
-bool accounts_gid_taken(const struct accounts *a, long gid)
-{
-    char b[64];
-    return name_by_id(&a->group, gid, b, sizeof b) != NULL;
-}
+bool accounts_uid_taken(const struct accounts *a, long uid) { return line_by_id(&a->passwd, uid) != NULL; }
+
+bool accounts_gid_taken(const struct accounts *a, long gid) { return line_by_id(&a->group, gid) != NULL; }
 
 static long shadow_days(void)
 {
@@ -307,10 +303,13 @@ int accounts_add_group(struct accounts *a, const struct ks_usergroup *g)
     }
     long gid = g->gid;
     if (gid >= 0) {
-        char b[64];
-        if (name_by_id(&a->group, gid, b, sizeof b))
-            return log_fail(LOCFMT "group %s: gid %ld is already used by group %s", LOCARG(g->loc),
-                            g->name, gid, b);
+        char *other = name_by_id(&a->group, gid);
+        if (other) {
+            int r = log_fail(LOCFMT "group %s: gid %ld is already used by group %s", LOCARG(g->loc), g->name, gid,
+                             other);
+            free(other);
+            return r;
+        }
     } else {
         for (gid = a->gid_min; gid <= a->gid_max && accounts_gid_taken(a, gid); gid++)
             ;
@@ -492,9 +491,12 @@ int accounts_add_user(struct accounts *a, const struct ks_user *u)
                         u->name);
     if (file_find(&a->passwd, u->name) >= 0)
         return log_fail(LOCFMT "user %s already exists in the image", LOCARG(u->loc), u->name);
-    char who[64];
-    if (u->uid >= 0 && name_by_id(&a->passwd, u->uid, who, sizeof who))
-        return log_fail(LOCFMT "user %s: uid %ld is already used by %s", LOCARG(u->loc), u->name, u->uid, who);
+    char *who = u->uid >= 0 ? name_by_id(&a->passwd, u->uid) : NULL;
+    if (who) {
+        int r = log_fail(LOCFMT "user %s: uid %ld is already used by %s", LOCARG(u->loc), u->name, u->uid, who);
+        free(who);
+        return r;
+    }
     if (u->uid == 0)
         log_warn(LOCFMT "user %s gets uid 0", LOCARG(u->loc), u->name);
     /* check supplementary groups first, so that nothing changes on error */

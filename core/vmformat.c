@@ -1,6 +1,7 @@
 /* vmformat.c - see vmformat.h */
 #define _GNU_SOURCE
 #include "core/vmformat.h"
+#include "core/base/strv.h"
 #include "core/base/log.h"
 #include "core/base/run.h"
 #include "core/base/util.h"
@@ -78,24 +79,16 @@ int vm_convert(const char *raw, const char *format, bool compress, const char *d
         free(tmp);
         return 0;
     }
-    const char *argv[16];
-    int n = 0;
-    argv[n++] = "qemu-img";
-    argv[n++] = "convert";
-    argv[n++] = "-f";
-    argv[n++] = "raw";
-    argv[n++] = "-O";
-    argv[n++] = format;
+    strv_t argv = { 0 };
+    strv_pushv(&argv, "qemu-img", "convert", "-f", "raw", "-O", format, NULL);
     if (compress && !strcmp(format, "qcow2"))
-        argv[n++] = "-c";
-    if (!strcmp(format, "vmdk")) {
-        argv[n++] = "-o";
-        argv[n++] = "subformat=streamOptimized";
-    }
-    argv[n++] = raw;
-    argv[n++] = dst;
-    argv[n] = NULL;
-    if (run_argv(argv, NULL) != 0) {
+        strv_push(&argv, "-c");
+    if (!strcmp(format, "vmdk"))
+        strv_pushv(&argv, "-o", "subformat=streamOptimized", NULL);
+    strv_pushv(&argv, raw, dst, NULL);
+    int r = run_argv(strv_argv(&argv), NULL);
+    strv_free(&argv);
+    if (r != 0) {
         unlink(dst);
         return log_fail("qemu-img convert to %s failed: %s", format, run_last_output());
     }

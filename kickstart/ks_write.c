@@ -38,11 +38,10 @@ static void pystr(struct strbuf *b, const struct ks_value *v)
     case KS_V_BOOL: strbuf_add(b, v->i ? "True" : "False"); break;
     case KS_V_INT: strbuf_printf(b, "%lld", v->i); break;
     case KS_V_FLOAT: {
-        char t[64];
-        snprintf(t, sizeof t, "%.17g", v->f);
-        if (!strpbrk(t, ".eninf"))
-            strcat(t, ".0");
-        strbuf_add(b, t);
+        size_t at = b->n;
+        strbuf_printf(b, "%.17g", v->f);
+        if (!strpbrk(b->p + at, ".eninf"))
+            strbuf_add(b, ".0");   /* Python's repr of a whole float */
         break;
     }
     case KS_V_STR: strbuf_add(b, v->s); break;

@@ -1,7 +1,7 @@
 /* checksum.c - see checksum.h */
 #define _GNU_SOURCE
 #include "core/base/checksum.h"
-#include "core/base/strv.h"
+#include "core/base/strbuf.h"
 #include "core/base/log.h"
 #include "core/base/util.h"
 
@@ -57,27 +57,19 @@ int checksum_file(const char *path, const char *algo, char **hex)
 
 int checksum_write_file(const char *out, const char *const *files, const char *const *sha256)
 {
-    strv_t lines = { 0 };
-    size_t total = 0;
+    struct strbuf text = { 0 };
     for (size_t i = 0; files[i]; i++) {
         struct stat st;
         if (stat(files[i], &st) < 0) {
-            strv_free(&lines);
+            strbuf_free(&text);
             return log_fail("cannot stat %s: %s", files[i], strerror(errno));
         }
         char *copy = xstrdup(files[i]);
-        char *l = xasprintf("# %s: %lld bytes\nSHA256 (%s) = %s\n", basename(copy), (long long)st.st_size,
-                            basename(copy), sha256[i]);
-        total += strlen(l);
-        strv_push_take(&lines, l);
+        strbuf_printf(&text, "# %s: %lld bytes\nSHA256 (%s) = %s\n", basename(copy), (long long)st.st_size,
+                      basename(copy), sha256[i]);
         free(copy);
     }
-    char *text = xmalloc(total + 1);
-    text[0] = 0;
-    for (size_t i = 0; i < lines.n; i++)
-        strcat(text, lines.v[i]);
-    int rc = write_file(out, text, 0644) < 0 ? log_fail("cannot write %s: %s", out, strerror(errno)) : 0;
-    free(text);
-    strv_free(&lines);
+    int rc = write_file(out, strbuf_str(&text), 0644) < 0 ? log_fail("cannot write %s: %s", out, strerror(errno)) : 0;
+    strbuf_free(&text);
     return rc;
 }

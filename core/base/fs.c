@@ -3,6 +3,7 @@
 #include "core/base/fs.h"
 #include "core/base/log.h"
 #include "core/base/run.h"
+#include "core/base/strv.h"
 #include "core/base/util.h"
 
 #include <errno.h>
@@ -37,52 +38,47 @@ static bool is_ext(const char *fstype)
     return !strcmp(fstype, "ext2") || !strcmp(fstype, "ext3") || !strcmp(fstype, "ext4");
 }
 
+/* the program that makes FSTYPE, malloc'd; NULL for an unsupported type */
+static char *mkfs_prog(const char *fstype)
+{
+    if (is_ext(fstype) || !strcmp(fstype, "xfs") || !strcmp(fstype, "btrfs"))
+        return xasprintf("mkfs.%s", fstype);
+    if (!strcmp(fstype, "vfat") || !strcmp(fstype, "efi"))
+        return xstrdup("mkfs.fat");
+    if (!strcmp(fstype, "swap"))
+        return xstrdup("mkswap");
+    return NULL;
+}
+
+/* its options before the target */
+static void mkfs_opts(strv_t *av, const char *fstype, const char *label, const char *uuid)
+{
+    bool fat = !strcmp(fstype, "vfat") || !strcmp(fstype, "efi");
+    if (is_ext(fstype))   /* no lazy init: the image must not keep growing after the build */
+        strv_pushv(av, "-F", "-q", "-E", "lazy_itable_init=0,lazy_journal_init=0", NULL);
+    else if (!strcmp(fstype, "xfs") || !strcmp(fstype, "btrfs"))
+        strv_pushv(av, "-f", "-q", NULL);
+    if (label)
+        strv_pushv(av, fat ? "-n" : "-L", label, NULL);
+    if (uuid && !strcmp(fstype, "xfs")) {
+        strv_push(av, "-m");
+        strv_pushf(av, "uuid=%s", uuid);
+    } else if (uuid && !fat) {
+        strv_pushv(av, "-U", uuid, NULL);
+    }
+}
+
 int fs_mkfs(const char *target, const char *fstype, const char *label, const char *uuid)
 {
-    const char *argv[24];
-    int n = 0;
-    char *prog = xasprintf("mkfs.%s", fstype);
-    argv[n++] = prog;
-    if (is_ext(fstype)) {
-        argv[n++] = "-F";
-        argv[n++] = "-q";
-        /* no lazy init: the image must not keep growing after the build */
-        argv[n++] = "-E";
-        argv[n++] = "lazy_itable_init=0,lazy_journal_init=0";
-        if (label) { argv[n++] = "-L"; argv[n++] = label; }
-        if (uuid) { argv[n++] = "-U"; argv[n++] = uuid; }
-    } else if (!strcmp(fstype, "xfs")) {
-        argv[n++] = "-f";
-        argv[n++] = "-q";
-        if (label) { argv[n++] = "-L"; argv[n++] = label; }
-        if (uuid) { argv[n++] = "-m"; argv[n++] = xasprintf("uuid=%s", uuid); }
-    } else if (!strcmp(fstype, "btrfs")) {
-        argv[n++] = "-f";
-        argv[n++] = "-q";
-        if (label) { argv[n++] = "-L"; argv[n++] = label; }
-        if (uuid) { argv[n++] = "-U"; argv[n++] = uuid; }
-    } else if (!strcmp(fstype, "vfat") || !strcmp(fstype, "efi")) {
-        free(prog);
-        prog = xstrdup("mkfs.fat");
-        argv[0] = prog;
-        if (label) { argv[n++] = "-n"; argv[n++] = label; }
-    } else if (!strcmp(fstype, "swap")) {
-        free(prog);
-        prog = xstrdup("mkswap");
-        argv[0] = prog;
-        if (label) { argv[n++] = "-L"; argv[n++] = label; }
-        if (uuid) { argv[n++] = "-U"; argv[n++] = uuid; }
-    } else {
-        free(prog);
+    char *prog = mkfs_prog(fstype);
+    if (!prog)
         return log_fail("unsupported filesystem type: %s", fstype);
-    }
-    argv[n++] = target;
-    argv[n] = NULL;
-    int r = run_argv(argv, NULL);
-    if (!strcmp(fstype, "xfs") && uuid)
-        for (int i = 0; i < n; i++)
-            if (str_startswith(argv[i], "uuid="))
-                free((char *)argv[i]);
+    strv_t argv = { 0 };
+    strv_push(&argv, prog);
+    mkfs_opts(&argv, fstype, label, uuid);
+    strv_push(&argv, target);
+    int r = run_argv(strv_argv(&argv), NULL);
+    strv_free(&argv);
     if (r != 0) {
         log_fail("%s on %s failed (status %d): %s", prog, target, r, run_last_output());
         free(prog);

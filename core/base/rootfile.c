@@ -1,7 +1,9 @@
 /* rootfile.c - see rootfile.h */
 #define _GNU_SOURCE
 #include "core/base/rootfile.h"
+#include "core/base/escape.h"
 #include "core/base/log.h"
+#include "core/base/strbuf.h"
 #include "core/base/util.h"
 
 #include <errno.h>
@@ -42,12 +44,13 @@ int root_write(const char *root, const char *rel, const char *content, mode_t mo
 
 int root_set_var(const char *root, const char *rel, const char *key, const char *value, mode_t mode)
 {
+    if (!esc_value_ok(value))
+        return log_fail("%s: %s: a value with a newline or control character cannot be written", rel, key);
     char *p = path_join(root, rel), *buf = NULL;
     size_t klen = strlen(key);
     struct stat st;
     bool had = stat(p, &st) == 0 && read_file(p, &buf, NULL) == 0;
-    size_t cap = (buf ? strlen(buf) : 0) + klen + strlen(value) + 8;
-    char *out = xmalloc(cap), *o = out;
+    struct strbuf out = { 0 };
     bool done = false;
     for (char *line = buf; line && *line;) {
         char *nl = strchrnul(line, '\n');
@@ -56,20 +59,18 @@ int root_set_var(const char *root, const char *rel, const char *key, const char 
             s++;
         bool match = !strncmp(s, key, klen) && s[klen] == '=';
         if (match && !done) {
-            o += sprintf(o, "%s=%s\n", key, value);
+            strbuf_printf(&out, "%s=%s\n", key, value);
             done = true;
         } else if (!match) {
-            memcpy(o, line, (size_t)(nl - line));
-            o += nl - line;
-            *o++ = '\n';
+            strbuf_addn(&out, line, (size_t)(nl - line));
+            strbuf_addc(&out, '\n');
         }
         line = *nl ? nl + 1 : nl;
     }
     if (!done)
-        o += sprintf(o, "%s=%s\n", key, value);
-    *o = 0;
-    int r = root_write(root, rel, out, had ? (st.st_mode & 07777) : mode);
-    free(out);
+        strbuf_printf(&out, "%s=%s\n", key, value);
+    int r = root_write(root, rel, strbuf_str(&out), had ? (st.st_mode & 07777) : mode);
+    strbuf_free(&out);
     free(buf);
     free(p);
     return r;

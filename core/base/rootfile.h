@@ -6,7 +6,9 @@
  *  - root_set_var() sets KEY=VALUE in a shell-style KEY=VALUE file: the first
  *    uncommented KEY= line is replaced, others with that key are dropped, a
  *    missing key is appended; the file is created (MODE) when missing, its
- *    mode is kept otherwise.  0 or -1 after log_fail().
+ *    mode is kept otherwise.  VALUE is written as given (quoting it is the
+ *    caller's business); one with a newline or another control character is
+ *    refused.  0 or -1 after log_fail().
  *  - root_symlink() replaces REL with a symlink to TARGET; 0 or -1 after log_fail().
  *  - root_exists()/root_is_exec() test a path inside the root (symlinks
  *    resolved as if ROOT were '/' for absolute links, one level).

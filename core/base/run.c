@@ -2,7 +2,10 @@
 #define _GNU_SOURCE
 #include "core/base/run.h"
 #include "core/base/cleanup.h"
+#include "core/base/escape.h"
 #include "core/base/log.h"
+#include "core/base/strbuf.h"
+#include "core/base/strv.h"
 #include "core/base/util.h"
 
 #include <errno.h>
@@ -44,37 +47,20 @@ static void tail_add(const char *b, size_t n)
 
 char *argv_to_string(const char *const argv[])
 {
-    size_t len = 1;
-    for (int i = 0; argv[i]; i++)
-        len += strlen(argv[i]) * 2 + 3;
-    char *s = xmalloc(len), *p = s;
+    struct strbuf b = { 0 };
     for (int i = 0; argv[i]; i++) {
         if (i)
-            *p++ = ' ';
-        bool q = argv[i][0] == 0 || strpbrk(argv[i], " \t'\"$\\") != NULL;
-        if (q)
-            *p++ = '\'';
-        for (const char *c = argv[i]; *c; c++) {
-            if (*c == '\'' && q) {
-                memcpy(p, "'\\''", 4);
-                p += 4;
-            } else {
-                *p++ = *c;
-            }
-        }
-        if (q)
-            *p++ = '\'';
+            strbuf_addc(&b, ' ');
+        esc_sh_word(&b, argv[i]);
     }
-    *p = 0;
-    return s;
+    return strbuf_take(&b);
 }
 
 /* Collect output of child until EOF; returns exit status. */
 static int collect(pid_t pid, int outfd, int errfd, const struct run_opts *o, int passthrough)
 {
     struct pollfd p[2] = { { outfd, POLLIN, 0 }, { errfd, POLLIN, 0 } };
-    size_t cap_len = 0, cap_cap = 0;
-    char *cap = NULL;
+    struct strbuf cap = { 0 };
     int open_fds = (outfd >= 0) + (errfd >= 0);
     char buf[16384];
     double killed_at = 0;
@@ -106,12 +92,7 @@ static int collect(pid_t pid, int outfd, int errfd, const struct run_opts *o, in
                 continue;
             }
             if (i == 0 && o && o->capture) {
-                if (cap_len + (size_t)n + 1 > cap_cap) {
-                    cap_cap = (cap_len + (size_t)n + 1) * 2;
-                    cap = xrealloc(cap, cap_cap);
-                }
-                memcpy(cap + cap_len, buf, (size_t)n);
-                cap_len += (size_t)n;
+                strbuf_addn(&cap, buf, (size_t)n);
             } else if (passthrough) {
                 /* a forked worker logs for itself; show its console output */
                 ssize_t w = write(STDERR_FILENO, buf, (size_t)n);
@@ -130,13 +111,8 @@ static int collect(pid_t pid, int outfd, int errfd, const struct run_opts *o, in
     int st = 0;
     while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
         ;
-    if (o && o->capture) {
-        if (!cap)
-            cap = xstrdup("");
-        else
-            cap[cap_len] = 0;
-        *o->capture = cap;
-    }
+    if (o && o->capture)
+        *o->capture = strbuf_take(&cap);
     if (WIFEXITED(st))
         return WEXITSTATUS(st);
     if (WIFSIGNALED(st))
@@ -229,16 +205,15 @@ int run_argv(const char *const argv[], const struct run_opts *o)
 
 static int vrun(char **capture, const char *prog, va_list ap)
 {
-    const char *argv[64];
-    int n = 0;
-    argv[n++] = prog;
-    const char *a;
-    while ((a = va_arg(ap, const char *)) && n < 63)
-        argv[n++] = a;
-    argv[n] = NULL;
+    strv_t argv = { 0 };
+    strv_push(&argv, prog);
+    for (const char *a; (a = va_arg(ap, const char *));)
+        strv_push(&argv, a);
     struct run_opts o = { 0 };
     o.capture = capture;
-    return run_argv(argv, &o);
+    int r = run_argv(strv_argv(&argv), &o);
+    strv_free(&argv);
+    return r;
 }
 
 int run_cmd(const char *prog, ...)

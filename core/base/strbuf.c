@@ -34,21 +34,20 @@ void strbuf_addc(struct strbuf *b, char c) { strbuf_addn(b, &c, 1); }
 
 void strbuf_vprintf(struct strbuf *b, const char *fmt, va_list ap)
 {
-    /* most pieces are short: format on the stack, append; a longer one is
-     * formatted again straight into the grown buffer */
-    char small[256];
+    grow(b, 0);   /* a buffer to print into: most output fits at once */
+    size_t avail = b->cap - b->n;
     va_list aq;
     va_copy(aq, ap);
-    int need = vsnprintf(small, sizeof small, fmt, aq);
+    int need = vsnprintf(b->p + b->n, avail, fmt, aq);
     va_end(aq);
-    if (need < 0)
-        return;  /* an invalid format: nothing appended */
-    if ((size_t)need < sizeof small) {
-        strbuf_addn(b, small, (size_t)need);
+    if (need < 0) {
+        b->p[b->n] = 0;   /* an invalid format: nothing appended */
         return;
     }
-    grow(b, (size_t)need);
-    vsnprintf(b->p + b->n, (size_t)need + 1, fmt, ap);
+    if ((size_t)need >= avail) {
+        grow(b, (size_t)need);
+        vsnprintf(b->p + b->n, (size_t)need + 1, fmt, ap);
+    }
     b->n += (size_t)need;
 }
 

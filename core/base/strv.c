@@ -1,6 +1,7 @@
 /* strv.c - see strv.h */
 #define _GNU_SOURCE
 #include "core/base/strv.h"
+#include "core/base/strbuf.h"
 #include "core/base/util.h"
 
 #include <stdarg.h>
@@ -64,4 +65,15 @@ const char *const *strv_argv(strv_t *sv)
         sv->v = xcalloc(sv->cap, sizeof(char *));
     }
     return (const char *const *)sv->v;
+}
+
+char *strv_join(const strv_t *sv, const char *sep)
+{
+    struct strbuf b = { 0 };
+    for (size_t i = 0; i < sv->n; i++) {
+        if (i)
+            strbuf_add(&b, sep);
+        strbuf_add(&b, sv->v[i]);
+    }
+    return strbuf_take(&b);
 }

@@ -22,5 +22,7 @@ void strv_pushv(strv_t *sv, ...) __attribute__((sentinel));
 void strv_free(strv_t *sv);
 bool strv_contains(const strv_t *sv, const char *s);
 const char *const *strv_argv(strv_t *sv);
+/* The strings with SEP between them, malloc'd ("" for an empty vector). */
+char *strv_join(const strv_t *sv, const char *sep);
 
 #endif
