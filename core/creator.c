@@ -4,6 +4,7 @@
 #include "core/base/strv.h"
 #include "core/base/cleanup.h"
 #include "core/base/log.h"
+#include "core/base/strbuf.h"
 #include "core/base/mount.h"
 #include "core/pkg.h"
 #include "core/base/run.h"
@@ -457,12 +458,12 @@ int creator_create(struct creator *cr)
             return -1;
         }
     }
-    char line[256];
-    int off = snprintf(line, sizeof line, "timings:");
-    for (int i = 0; i < PH_COUNT && off < (int)sizeof line; i++)
-        off += snprintf(line + off, sizeof line - (size_t)off, " %s %.1fs", phase_names[i],
-                        cr->phase_seconds[i]);
-    log_info("%s", line);
+    struct strbuf line = { 0 };
+    strbuf_add(&line, "timings:");
+    for (int i = 0; i < PH_COUNT; i++)
+        strbuf_printf(&line, " %s %.1fs", phase_names[i], cr->phase_seconds[i]);
+    log_info("%s", strbuf_str(&line));
+    strbuf_free(&line);
     return 0;
 }
 

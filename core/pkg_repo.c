@@ -14,7 +14,9 @@
 #include "core/pkg.h"
 #include "core/base/strv.h"
 #include "core/base/cleanup.h"
+#include "core/base/escape.h"
 #include "core/base/log.h"
+#include "core/base/strbuf.h"
 #include "core/base/util.h"
 #include "kickstart/ks.h"
 
@@ -54,10 +56,67 @@ static void set_ssl(struct pkg_repo *r, const char *proxy, const char *ca, const
     r->dl.noverifyssl = noverify;
 }
 
+/* What anaconda writes for repo --install: the kickstart's values, $variables
+ * left for dnf on the installed system.  NULL (logged) when a value cannot be
+ * written into an INI file. */
+static char *repo_conf_text(const struct ks_repo *kr)
+{
+    const struct { const char *key, *val; } kv[] = {
+        { "name", kr->name },           { "baseurl", kr->baseurl },
+        { "mirrorlist", kr->mirrorlist }, { "metalink", kr->metalink },
+        { "proxy", kr->proxy },         { "sslcacert", kr->sslcacert },
+        { "sslclientcert", kr->sslclientcert }, { "sslclientkey", kr->sslclientkey },
+    };
+    struct strbuf t = { 0 };
+    strbuf_printf(&t, "[%s]\n", kr->name);
+    for (size_t i = 0; i < sizeof kv / sizeof kv[0]; i++) {
+        if (!kv[i].val)
+            continue;
+        if (!esc_value_ok(kv[i].val)) {
+            strbuf_free(&t);
+            log_fail("%s:%d: repo --%s of %s holds a control character", kr->loc.file ? kr->loc.file : "kickstart",
+                     kr->loc.line, kv[i].key, kr->name);
+            return NULL;
+        }
+        strbuf_printf(&t, "%s=%s\n", kv[i].key, kv[i].val);
+        if (i == 0)
+            strbuf_add(&t, "enabled=1\n");
+    }
+    if (kr->noverifyssl)
+        strbuf_add(&t, "sslverify=0\n");
+    if (kr->cost >= 0)
+        strbuf_printf(&t, "cost=%d\n", kr->cost);
+    for (int k = 0; k < 2; k++) {
+        const strv_t *l = k ? &kr->excludepkgs : &kr->includepkgs;
+        for (size_t i = 0; i < l->n; i++) {
+            if (!esc_value_ok(l->v[i]) || strchr(l->v[i], ',')) {
+                strbuf_free(&t);
+                log_fail("%s:%d: repo %s: package pattern '%s' cannot be written", kr->loc.file ? kr->loc.file : "kickstart",
+                         kr->loc.line, kr->name, l->v[i]);
+                return NULL;
+            }
+            strbuf_printf(&t, "%s%s", i ? "," : k ? "excludepkgs=" : "includepkgs=", l->v[i]);
+        }
+        if (l->n)
+            strbuf_add(&t, "\n");
+    }
+    return strbuf_take(&t);
+}
+
+/* A repository name becomes a cache directory and, with --install, a file
+ * name in the image: one path component of printable characters. */
+static bool repo_name_ok(const char *n)
+{
+    return *n && *n != '.' && !strchr(n, '/') && esc_value_ok(n) && !strpbrk(n, "[] ");
+}
+
 int pkg_add_repo(struct pkg_engine *e, const struct ks_repo *kr)
 {
     if (!kr->name || !*kr->name)
         return log_fail("repo: a repository needs a name");
+    if (!repo_name_ok(kr->name))
+        return log_fail("%s:%d: repo --name='%s': not usable as a repository id (no '/', spaces, brackets or "
+                        "leading '.')", kr->loc.file ? kr->loc.file : "kickstart", kr->loc.line, kr->name);
     if (!kr->baseurl && !kr->mirrorlist && !kr->metalink)
         return log_fail("repo %s: no baseurl, mirrorlist or metalink", kr->name);
     for (size_t i = 0; i < e->n_repos; i++)
@@ -72,51 +131,8 @@ int pkg_add_repo(struct pkg_engine *e, const struct ks_repo *kr)
     for (size_t i = 0; i < kr->includepkgs.n; i++)
         strv_push(&r->includepkgs, kr->includepkgs.v[i]);
     r->ignoregroups = kr->ignoregroups;
-    if (kr->install) {
-        /* what anaconda writes for repo --install: the kickstart's values,
-         * $variables left for dnf on the installed system */
-        size_t cap = 1024, len = 0;
-        char *t = xmalloc(cap);
-        t[0] = 0;
-#define ADD(...)                                                                                   \
-    do {                                                                                           \
-        char *l_ = xasprintf(__VA_ARGS__);                                                         \
-        size_t ll_ = strlen(l_);                                                                   \
-        if (len + ll_ + 1 > cap)                                                                   \
-            t = xrealloc(t, cap = (len + ll_ + 1) * 2);                                            \
-        memcpy(t + len, l_, ll_ + 1);                                                              \
-        len += ll_;                                                                                \
-        free(l_);                                                                                  \
-    } while (0)
-        ADD("[%s]\nname=%s\nenabled=1\n", kr->name, kr->name);
-        if (kr->baseurl)
-            ADD("baseurl=%s\n", kr->baseurl);
-        if (kr->mirrorlist)
-            ADD("mirrorlist=%s\n", kr->mirrorlist);
-        if (kr->metalink)
-            ADD("metalink=%s\n", kr->metalink);
-        if (kr->noverifyssl)
-            ADD("sslverify=0\n");
-        if (kr->proxy)
-            ADD("proxy=%s\n", kr->proxy);
-        if (kr->sslcacert)
-            ADD("sslcacert=%s\n", kr->sslcacert);
-        if (kr->sslclientcert)
-            ADD("sslclientcert=%s\n", kr->sslclientcert);
-        if (kr->sslclientkey)
-            ADD("sslclientkey=%s\n", kr->sslclientkey);
-        if (kr->cost >= 0)
-            ADD("cost=%d\n", kr->cost);
-        for (int k = 0; k < 2; k++) {
-            const strv_t *l = k ? &kr->excludepkgs : &kr->includepkgs;
-            for (size_t i = 0; i < l->n; i++)
-                ADD("%s%s", i ? "," : k ? "excludepkgs=" : "includepkgs=", l->v[i]);
-            if (l->n)
-                ADD("\n");
-        }
-#undef ADD
-        r->repo_conf = t;
-    }
+    if (kr->install && !(r->repo_conf = repo_conf_text(kr)))
+        return -1;
     return 0;
 }
 

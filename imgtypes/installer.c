@@ -29,6 +29,7 @@
 #include "core/efiboot.h"
 #include "core/iso_write.h"
 #include "core/base/log.h"
+#include "core/base/strbuf.h"
 #include "core/media_repo.h"
 #include "core/pkg.h"
 #include "core/base/run.h"
@@ -87,17 +88,15 @@ struct inst_state {
 /* udev's escaping of /dev/disk/by-label names (what hd:LABEL= matches) */
 static char *label_escape(const char *s)
 {
-    size_t n = strlen(s);
-    char *o = xmalloc(4 * n + 1), *p = o;
+    struct strbuf o = { 0 };
     for (; *s; s++) {
         unsigned char c = (unsigned char)*s;
         if (isalnum(c) || strchr("#+-.:=@_", c))
-            *p++ = (char)c;
+            strbuf_addc(&o, (char)c);
         else
-            p += sprintf(p, "\\x%02x", c);
+            strbuf_printf(&o, "\\x%02x", c);
     }
-    *p = 0;
-    return o;
+    return strbuf_take(&o);
 }
 
 char *installer_kargs(const char *volid, bool with_ks, const char *extra)
