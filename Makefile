@@ -56,7 +56,8 @@ DEPS_TEST  := createrepo-c cpio zstd xz-utils gzip qemu-system-x86 ovmf grub-com
               dmsetup python3 perl clang libclang-rt-14-dev isomd5sum kmod file \
               libarchive-tools grub-pc-bin extlinux libvirt-clients libxml2-utils bmap-tools dnf gnupg \
               time xorriso debootstrap git
-DEPS       := $(sort $(DEPS_BUILD) $(DEPS_RUN) $(DEPS_TEST))
+# (recursive: a feature area's mk/*.mk adds its packages with DEPS_TEST += ...)
+DEPS        = $(sort $(DEPS_BUILD) $(DEPS_RUN) $(DEPS_TEST))
 
 .PHONY: all deps check check-fresh unit integration demo install clean fixtures distclean bench
 
